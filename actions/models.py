@@ -1,0 +1,210 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency, Partnership
+from recommendations.models import Recommendation
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+    ONGOING = "ongoing", "Ongoing – embedded in routine practice"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+#: Statuses under which an action can no longer be overdue.
+CLOSED_STATUSES = (Status.COMPLETE, Status.ONGOING, Status.NOT_APPLICABLE)
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Every action of the user's partnership: the one scoping rule for reading actions."""
+        return self.filter(partnership__in=Partnership.objects.for_user(user))
+
+    def open(self):
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def overdue(self, today):
+        return self.open().filter(due_date__lt=today)
+
+    def due_within(self, today, days):
+        return self.open().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
+
+
+class ActionManager(models.Manager.from_queryset(ActionQuerySet)):
+    def get_by_natural_key(self, partnership_slug, reference):
+        return self.get(partnership__slug=partnership_slug, reference=reference)
+
+
+class Action(models.Model):
+    """What the partnership will do in answer to one or more national recommendations."""
+
+    class Level(models.TextChoices):
+        COMMITTEE = "committee", "Committee-wide"
+        SINGLE_AGENCY = "single_agency", "Single agency"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="actions")
+    reference = models.SlugField(max_length=40, help_text="Short stable reference, e.g. JAR-2-C3.")
+    owner = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="actions")
+    level = models.CharField(max_length=15, choices=Level.choices)
+    description = models.TextField()
+    recommendations = models.ManyToManyField(
+        Recommendation, through="ActionRecommendation", related_name="actions"
+    )
+    timescale_text = models.TextField(blank=True, help_text="The timescale exactly as printed.")
+    due_date = models.DateField(null=True, blank=True, help_text="Read from the timescale where one can be.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    percent_complete = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every change; guards against lost updates.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ActionManager()
+
+    class Meta:
+        ordering = ["partnership", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "reference"], name="action_unique_reference"),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100),
+                name="action_percent_complete_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="complete") | Q(percent_complete=100),
+                name="action_complete_is_100_percent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.description[:70]}"
+
+    def natural_key(self):
+        return (*self.partnership.natural_key(), self.reference)
+
+    natural_key.dependencies = ["agencies.partnership", "agencies.agency"]
+
+    def clean(self):
+        if self.owner_id and self.partnership_id and self.owner.partnership_id != self.partnership_id:
+            raise ValidationError({"owner": "The owner agency belongs to another partnership."})
+        if self.status == Status.COMPLETE and self.percent_complete != 100:
+            raise ValidationError({"percent_complete": "A complete action is 100% complete."})
+
+    def is_overdue(self, today):
+        return self.status not in CLOSED_STATUSES and self.due_date is not None and self.due_date < today
+
+
+class ActionRecommendationManager(models.Manager):
+    def get_by_natural_key(self, partnership_slug, action_reference, report_slug, recommendation_reference):
+        return self.get(
+            action__partnership__slug=partnership_slug,
+            action__reference=action_reference,
+            recommendation__report__slug=report_slug,
+            recommendation__reference=recommendation_reference,
+        )
+
+
+class ActionRecommendation(models.Model):
+    """Links an action to a recommendation it answers, with its place in that recommendation's row."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="links")
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="action_links")
+    is_primary = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0, help_text="Printed order within the recommendation's row.")
+
+    objects = ActionRecommendationManager()
+
+    class Meta:
+        ordering = ["recommendation", "position"]
+        verbose_name = "action–recommendation link"
+        constraints = [
+            models.UniqueConstraint(fields=["action", "recommendation"], name="link_unique_pair"),
+            models.UniqueConstraint(
+                fields=["action"], condition=Q(is_primary=True), name="link_one_primary_per_action"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference} → {self.recommendation}"
+
+    def natural_key(self):
+        return (*self.action.natural_key(), *self.recommendation.natural_key())
+
+    natural_key.dependencies = ["actions.action", "recommendations.recommendation"]
+
+
+def evidence_upload_to(instance, filename):
+    return f"{instance.action.partnership.slug}/{instance.action.reference}/{filename}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Progress updates are append-only: they are never changed.")
+
+    def delete(self):
+        raise TypeError("Progress updates are append-only: they are never deleted.")
+
+
+class ProgressUpdateQuerySet(AppendOnlyQuerySet):
+    def for_user(self, user):
+        return self.filter(action__in=Action.objects.for_user(user))
+
+
+class ProgressUpdate(models.Model):
+    """A dated, attributed record of a change to an action. The history is the audit trail."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status_before = models.CharField(max_length=20, choices=Status.choices)
+    status_after = models.CharField(max_length=20, choices=Status.choices)
+    percent_before = models.PositiveSmallIntegerField()
+    percent_after = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True)
+    evidence_file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=300)
+    evidence_link = models.CharField(
+        max_length=500, blank=True, help_text="A reference or link to evidence held elsewhere."
+    )
+    due_date_before = models.DateField(null=True, blank=True)
+    due_date_after = models.DateField(null=True, blank=True)
+    revision_reason = models.TextField(blank=True, help_text="Why the due date moved.")
+    source = models.CharField(max_length=20, default="form", help_text="form or spreadsheet.")
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_before__lte=100) & Q(percent_after__lte=100),
+                name="update_percent_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.action.reference} update of {self.created_at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("Progress updates are append-only: they are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Progress updates are append-only: they are never deleted.")
+
+    @property
+    def due_date_revised(self):
+        return self.due_date_before != self.due_date_after
+
+    @property
+    def status_changed(self):
+        return self.status_before != self.status_after

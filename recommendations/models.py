@@ -1,0 +1,215 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Partnership
+
+
+class SourceReportManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SourceReport(models.Model):
+    """A national report whose recommendations a partnership answers."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=300)
+    short_title = models.CharField(max_length=80)
+    publisher = models.CharField(max_length=300)
+    published_on = models.DateField(null=True, blank=True)
+    published_text = models.CharField(max_length=80, blank=True, help_text="The date as printed, e.g. March 2009.")
+    reference = models.CharField(max_length=200, blank=True, help_text="E.g. HC 330.")
+    url = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True, help_text="Background paragraphs, as printed.")
+
+    objects = SourceReportManager()
+
+    class Meta:
+        ordering = ["published_on", "title"]
+
+    def __str__(self):
+        return self.short_title or self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ThemeManager(models.Manager):
+    def get_by_natural_key(self, report_slug, slug):
+        return self.get(report__slug=report_slug, slug=slug)
+
+
+class Theme(models.Model):
+    """A heading that groups a report's recommendations, in printed order."""
+
+    report = models.ForeignKey(SourceReport, on_delete=models.PROTECT, related_name="themes")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField()
+
+    objects = ThemeManager()
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "slug"], name="theme_unique_slug"),
+            models.UniqueConstraint(fields=["report", "position"], name="theme_unique_position"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.report.natural_key(), self.slug)
+
+    natural_key.dependencies = ["recommendations.sourcereport"]
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def in_printed_order(self):
+        return self.order_by("report__published_on", "report__title", "position")
+
+
+class RecommendationManager(models.Manager.from_queryset(RecommendationQuerySet)):
+    def get_by_natural_key(self, report_slug, reference):
+        return self.get(report__slug=report_slug, reference=reference)
+
+
+class Recommendation(models.Model):
+    """A national recommendation, worded as printed."""
+
+    report = models.ForeignKey(SourceReport, on_delete=models.PROTECT, related_name="recommendations")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations",
+        help_text="Empty where the recommendation stands before any heading.",
+    )
+    reference = models.CharField(
+        max_length=20, help_text="As printed (\"12\"); for an unnumbered one, a short label such as GP1."
+    )
+    position = models.PositiveIntegerField(help_text="Printed order within the report: 2 comes before 10.")
+    lead_in = models.TextField(blank=True, help_text="Words printed before the recommendation, if any.")
+    text = models.TextField()
+    sub_points = models.JSONField(default=list, blank=True, help_text="Bullet sub-points, in printed order.")
+    is_mandatory = models.BooleanField(default=True, help_text="Off for good-practice recommendations.")
+    addressed_to = models.CharField(max_length=300, blank=True, help_text="Whom the text addresses, if it says.")
+
+    objects = RecommendationManager()
+
+    class Meta:
+        ordering = ["report", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "reference"], name="recommendation_unique_reference"),
+            models.UniqueConstraint(fields=["report", "position"], name="recommendation_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.report.short_title} {self.reference}"
+
+    def natural_key(self):
+        return (*self.report.natural_key(), self.reference)
+
+    natural_key.dependencies = ["recommendations.sourcereport", "recommendations.theme"]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.theme_id and self.report_id and self.theme.report_id != self.report_id:
+            raise ValidationError({"theme": "The theme belongs to another report."})
+        if not isinstance(self.sub_points, list) or not all(isinstance(p, str) for p in self.sub_points):
+            raise ValidationError({"sub_points": "Sub-points must be a list of texts."})
+
+
+class FindingManager(models.Manager):
+    def get_by_natural_key(self, report_slug, kind, position):
+        return self.get(report__slug=report_slug, kind=kind, position=position)
+
+
+class Finding(models.Model):
+    """A report's statement of fact: background, a key issue, a main finding, or a circumstance."""
+
+    class Kind(models.TextChoices):
+        BACKGROUND = "background", "Background"
+        KEY_ISSUE = "key_issue", "Key issue"
+        MAIN_FINDING = "main_finding", "Main finding"
+        CIRCUMSTANCE = "circumstance", "Circumstance"
+
+    report = models.ForeignKey(SourceReport, on_delete=models.PROTECT, related_name="findings")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, null=True, blank=True, related_name="findings",
+        help_text="For a circumstance: the recommendation it stands beside.",
+    )
+    position = models.PositiveIntegerField(help_text="Printed order among the report's findings of this kind.")
+    text = models.TextField()
+
+    objects = FindingManager()
+
+    class Meta:
+        ordering = ["report", "kind", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind", "position"], name="finding_unique_position"),
+            models.CheckConstraint(
+                condition=Q(kind="circumstance", recommendation__isnull=False) | ~Q(kind="circumstance"),
+                name="finding_circumstance_has_recommendation",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.position}: {self.text[:60]}"
+
+    def natural_key(self):
+        return (*self.report.natural_key(), self.kind, self.position)
+
+    natural_key.dependencies = ["recommendations.recommendation"]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.recommendation_id and self.report_id and self.recommendation.report_id != self.report_id:
+            raise ValidationError({"recommendation": "The recommendation belongs to another report."})
+
+
+class ApplicabilityDecisionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(partnership__in=Partnership.objects.for_user(user))
+
+
+class ApplicabilityDecision(models.Model):
+    """A partnership's decision on whether and how a national recommendation applies to it."""
+
+    class Decision(models.TextChoices):
+        UNDER_CONSIDERATION = "under_consideration", "Under consideration"
+        ADOPT = "adopt", "Adopt"
+        ADAPT = "adapt", "Adapt (Scottish equivalent)"
+        NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="decisions")
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="decisions")
+    decision = models.CharField(max_length=20, choices=Decision.choices, default=Decision.UNDER_CONSIDERATION)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ApplicabilityDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "recommendation__report", "recommendation__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "recommendation"], name="decision_unique_per_partnership"),
+        ]
+
+    def __str__(self):
+        return f"{self.recommendation}: {self.get_decision_display()}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        decided = self.decision != self.Decision.UNDER_CONSIDERATION
+        if decided and not self.reason.strip():
+            raise ValidationError({"reason": "Give the reason for the decision."})
