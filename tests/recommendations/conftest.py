@@ -1,0 +1,18 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+SOURCE_PAPER = Path(__file__).resolve().parents[2] / "fixtures" / "source" / "cog-2009-06-03-laming-and-haringey-jar.md"
+
+
+@pytest.fixture(scope="session")
+def source_text():
+    """The paper the fixtures were transcribed from: the ground truth."""
+    return SOURCE_PAPER.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def loaded(db):
+    """The default fixture sets, loaded as an administrator would load them."""
+    call_command("load_recommendations", verbosity=0)
