@@ -64,7 +64,9 @@ class Action(models.Model):
     percent_complete = models.PositiveSmallIntegerField(
         default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    version = models.PositiveIntegerField(default=1, help_text="Raised on every change; guards against lost updates.")
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every change; guards against lost updates."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -119,7 +121,9 @@ class ActionRecommendation(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="links")
     recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="action_links")
     is_primary = models.BooleanField(default=False)
-    position = models.PositiveIntegerField(default=0, help_text="Printed order within the recommendation's row.")
+    position = models.PositiveIntegerField(
+        default=0, help_text="Printed order within the recommendation's row."
+    )
 
     objects = ActionRecommendationManager()
 
@@ -163,7 +167,9 @@ class ProgressUpdate(models.Model):
     """A dated, attributed record of a change to an action. The history is the audit trail."""
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status_before = models.CharField(max_length=20, choices=Status.choices)
     status_after = models.CharField(max_length=20, choices=Status.choices)

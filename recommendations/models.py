@@ -19,7 +19,9 @@ class SourceReport(models.Model):
     short_title = models.CharField(max_length=80)
     publisher = models.CharField(max_length=300)
     published_on = models.DateField(null=True, blank=True)
-    published_text = models.CharField(max_length=80, blank=True, help_text="The date as printed, e.g. March 2009.")
+    published_text = models.CharField(
+        max_length=80, blank=True, help_text="The date as printed, e.g. March 2009."
+    )
     reference = models.CharField(max_length=200, blank=True, help_text="E.g. HC 330.")
     url = models.URLField(max_length=500, blank=True)
     description = models.TextField(blank=True, help_text="Background paragraphs, as printed.")
@@ -82,18 +84,24 @@ class Recommendation(models.Model):
 
     report = models.ForeignKey(SourceReport, on_delete=models.PROTECT, related_name="recommendations")
     theme = models.ForeignKey(
-        Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations",
+        Theme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
         help_text="Empty where the recommendation stands before any heading.",
     )
     reference = models.CharField(
-        max_length=20, help_text="As printed (\"12\"); for an unnumbered one, a short label such as GP1."
+        max_length=20, help_text='As printed ("12"); for an unnumbered one, a short label such as GP1.'
     )
     position = models.PositiveIntegerField(help_text="Printed order within the report: 2 comes before 10.")
     lead_in = models.TextField(blank=True, help_text="Words printed before the recommendation, if any.")
     text = models.TextField()
     sub_points = models.JSONField(default=list, blank=True, help_text="Bullet sub-points, in printed order.")
     is_mandatory = models.BooleanField(default=True, help_text="Off for good-practice recommendations.")
-    addressed_to = models.CharField(max_length=300, blank=True, help_text="Whom the text addresses, if it says.")
+    addressed_to = models.CharField(
+        max_length=300, blank=True, help_text="Whom the text addresses, if it says."
+    )
 
     objects = RecommendationManager()
 
@@ -138,10 +146,16 @@ class Finding(models.Model):
     report = models.ForeignKey(SourceReport, on_delete=models.PROTECT, related_name="findings")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.PROTECT, null=True, blank=True, related_name="findings",
+        Recommendation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
         help_text="For a circumstance: the recommendation it stands beside.",
     )
-    position = models.PositiveIntegerField(help_text="Printed order among the report's findings of this kind.")
+    position = models.PositiveIntegerField(
+        help_text="Printed order among the report's findings of this kind."
+    )
     text = models.TextField()
 
     objects = FindingManager()
@@ -201,7 +215,9 @@ class ApplicabilityDecision(models.Model):
     class Meta:
         ordering = ["partnership", "recommendation__report", "recommendation__position"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "recommendation"], name="decision_unique_per_partnership"),
+            models.UniqueConstraint(
+                fields=["partnership", "recommendation"], name="decision_unique_per_partnership"
+            ),
         ]
 
     def __str__(self):
