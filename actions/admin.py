@@ -1,0 +1,64 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Action, ActionRecommendation, ProgressUpdate
+
+
+class ReadOnlyMixin:
+    """Progress updates are append-only: the admin may read them, never change or delete them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LinkInline(admin.TabularInline):
+    model = ActionRecommendation
+    extra = 0
+    fields = ["recommendation", "is_primary", "position"]
+    autocomplete_fields = ["recommendation"]
+
+
+class ProgressUpdateInline(ReadOnlyMixin, admin.TabularInline):
+    model = ProgressUpdate
+    extra = 0
+    fields = ["created_at", "author", "status_after", "percent_after", "due_date_after", "note"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "reference",
+        "short_description",
+        "owner",
+        "level",
+        "status",
+        "percent_complete",
+        "due_date",
+    ]
+    list_filter = ["partnership", "level", "status", "owner"]
+    search_fields = ["reference", "description", "timescale_text"]
+    list_select_related = ["owner"]
+    # Progress fields change only through a recorded progress update, never silently here.
+    readonly_fields = ["status", "percent_complete", "due_date", "version", "created_at", "updated_at"]
+    inlines = [LinkInline, ProgressUpdateInline]
+
+    @admin.display(description="description")
+    def short_description(self, obj):
+        return obj.description if len(obj.description) <= 100 else obj.description[:97] + "…"
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["action", "created_at", "author", "status_before", "status_after", "percent_after"]
+    list_filter = ["action__partnership", "status_after", "source"]
+    search_fields = ["action__reference", "note", "revision_reason"]
+    list_select_related = ["action", "author"]
+    date_hierarchy = "created_at"

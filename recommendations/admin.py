@@ -1,0 +1,127 @@
+from django import forms
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from actions.models import ActionRecommendation
+
+from .models import ApplicabilityDecision, Finding, Recommendation, SourceReport, Theme
+
+
+class SubPointsField(forms.CharField):
+    """Edits a list of sub-points as text: one sub-point per paragraph (separated by a blank line)."""
+
+    widget = forms.Textarea(attrs={"rows": 6})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n\n".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [" ".join(part.split()) for part in text.replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+class RecommendationForm(forms.ModelForm):
+    sub_points = SubPointsField(
+        required=False, help_text="One sub-point per paragraph; leave a blank line between."
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "report",
+            "theme",
+            "reference",
+            "position",
+            "lead_in",
+            "text",
+            "sub_points",
+            "is_mandatory",
+            "addressed_to",
+        ]
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    extra = 0
+    fields = ["position", "title", "slug"]
+    ordering = ["position"]
+
+
+@admin.register(SourceReport)
+class SourceReportAdmin(admin.ModelAdmin):
+    list_display = ["title", "short_title", "publisher", "published_text", "reference"]
+    search_fields = ["title", "short_title", "publisher", "reference"]
+    prepopulated_fields = {"slug": ["short_title"]}
+    inlines = [ThemeInline]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["title", "report", "position"]
+    list_filter = ["report"]
+    ordering = ["report", "position"]
+
+
+class FindingInline(admin.StackedInline):
+    model = Finding
+    extra = 0
+    fields = ["kind", "position", "text"]
+    ordering = ["kind", "position"]
+
+
+class ActionLinkInline(admin.TabularInline):
+    model = ActionRecommendation
+    extra = 0
+    fields = ["action", "is_primary", "position"]
+    autocomplete_fields = ["action"]
+    verbose_name = "action answering this recommendation"
+    verbose_name_plural = "actions answering this recommendation"
+
+
+class DecisionInline(admin.TabularInline):
+    model = ApplicabilityDecision
+    extra = 0
+    fields = ["partnership", "decision", "reason", "decided_by", "decided_on"]
+    autocomplete_fields = ["decided_by"]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    form = RecommendationForm
+    list_display = ["reference", "short_text", "report", "theme", "is_mandatory"]
+    list_display_links = ["reference", "short_text"]
+    list_filter = ["report", "theme", "is_mandatory"]
+    search_fields = ["reference", "text", "addressed_to"]
+    ordering = ["report", "position"]
+    list_select_related = ["report", "theme"]
+    inlines = [FindingInline, ActionLinkInline, DecisionInline]
+
+    @admin.display(description="text")
+    def short_text(self, obj):
+        return obj.text if len(obj.text) <= 120 else obj.text[:117] + "…"
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["kind", "position", "short_text", "recommendation", "report"]
+    list_filter = ["report", "kind"]
+    search_fields = ["text"]
+    ordering = ["report", "kind", "position"]
+    list_select_related = ["report", "recommendation__report"]
+    autocomplete_fields = ["recommendation"]
+
+    @admin.display(description="text")
+    def short_text(self, obj):
+        return obj.text if len(obj.text) <= 120 else obj.text[:117] + "…"
+
+
+@admin.register(ApplicabilityDecision)
+class ApplicabilityDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["recommendation", "partnership", "decision", "decided_by", "decided_on"]
+    list_filter = ["partnership", "decision", "recommendation__report"]
+    search_fields = ["recommendation__text", "reason"]
+    autocomplete_fields = ["recommendation", "decided_by"]
+    list_select_related = ["recommendation__report", "partnership", "decided_by"]
+    ordering = ["partnership", "recommendation__report", "recommendation__position"]
