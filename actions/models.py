@@ -37,6 +37,15 @@ class ActionQuerySet(models.QuerySet):
     def due_within(self, today, days):
         return self.open().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
 
+    def with_rag(self, today):
+        from .rag import rag_expression
+
+        return self.annotate(rag=rag_expression(today))
+
+    def without_update_since(self, moment):
+        """Open actions with no progress update recorded since ``moment`` (e.g. the last meeting)."""
+        return self.open().exclude(updates__created_at__gte=moment)
+
 
 class ActionManager(models.Manager.from_queryset(ActionQuerySet)):
     def get_by_natural_key(self, partnership_slug, reference):
@@ -55,18 +64,14 @@ class Action(models.Model):
     owner = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="actions")
     level = models.CharField(max_length=15, choices=Level.choices)
     description = models.TextField()
-    recommendations = models.ManyToManyField(
-        Recommendation, through="ActionRecommendation", related_name="actions"
-    )
+    recommendations = models.ManyToManyField(Recommendation, through="ActionRecommendation", related_name="actions")
     timescale_text = models.TextField(blank=True, help_text="The timescale exactly as printed.")
     due_date = models.DateField(null=True, blank=True, help_text="Read from the timescale where one can be.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     percent_complete = models.PositiveSmallIntegerField(
         default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    version = models.PositiveIntegerField(
-        default=1, help_text="Raised on every change; guards against lost updates."
-    )
+    version = models.PositiveIntegerField(default=1, help_text="Raised on every change; guards against lost updates.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -104,6 +109,11 @@ class Action(models.Model):
     def is_overdue(self, today):
         return self.status not in CLOSED_STATUSES and self.due_date is not None and self.due_date < today
 
+    def rag_result(self, today):
+        from .rag import action_rag
+
+        return action_rag(self, today)
+
 
 class ActionRecommendationManager(models.Manager):
     def get_by_natural_key(self, partnership_slug, action_reference, report_slug, recommendation_reference):
@@ -121,9 +131,7 @@ class ActionRecommendation(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="links")
     recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="action_links")
     is_primary = models.BooleanField(default=False)
-    position = models.PositiveIntegerField(
-        default=0, help_text="Printed order within the recommendation's row."
-    )
+    position = models.PositiveIntegerField(default=0, help_text="Printed order within the recommendation's row.")
 
     objects = ActionRecommendationManager()
 
@@ -167,9 +175,7 @@ class ProgressUpdate(models.Model):
     """A dated, attributed record of a change to an action. The history is the audit trail."""
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status_before = models.CharField(max_length=20, choices=Status.choices)
     status_after = models.CharField(max_length=20, choices=Status.choices)

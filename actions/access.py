@@ -1,0 +1,29 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from agencies.access import can_update_for_agency, membership_of
+
+from .models import Action
+
+
+def can_update_action(user, action):
+    return can_update_for_agency(user, action.owner)
+
+
+def updatable_actions(user):
+    """The actions a user may record progress on: their agency's, or all of the partnership's for a coordinator."""
+    membership = membership_of(user)
+    actions = Action.objects.for_user(user)
+    if membership is None or membership.is_reader:
+        return actions.none()
+    if membership.is_coordinator:
+        return actions
+    return actions.filter(owner=membership.agency)
+
+
+def get_action_for_user(request, pk, *, write=False):
+    """The action, if the user's partnership owns it (else 404); for writing, only if they may update it (403)."""
+    action = get_object_or_404(Action.objects.for_user(request.user).select_related("owner", "partnership"), pk=pk)
+    if write and not can_update_action(request.user, action):
+        raise PermissionDenied("You may read this action but not update it: another agency owns it.")
+    return action

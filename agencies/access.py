@@ -1,0 +1,42 @@
+"""Who may do what. Every view asks these helpers; none filters by hand."""
+
+from django.core.exceptions import PermissionDenied
+
+from .models import Membership
+
+
+def membership_of(user):
+    """The user's membership (agency, role), or None for an anonymous user or one with no membership."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def partnership_of(user):
+    membership = membership_of(user)
+    return membership.agency.partnership if membership else None
+
+
+def is_coordinator(user):
+    membership = membership_of(user)
+    return bool(membership and membership.is_coordinator)
+
+
+def require_coordinator(user):
+    """Raise 403 unless the user coordinates their partnership's plan."""
+    if not is_coordinator(user):
+        raise PermissionDenied("Only the coordinator manages the plan.")
+    return membership_of(user)
+
+
+def can_update_for_agency(user, agency):
+    """Members update their own agency's work; the coordinator updates all of the partnership's."""
+    membership = membership_of(user)
+    if membership is None or agency.partnership_id != membership.agency.partnership_id:
+        return False
+    if membership.is_coordinator:
+        return True
+    return membership.role == Membership.Role.MEMBER and membership.agency_id == agency.pk
