@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Partnership
@@ -95,6 +96,9 @@ class Action(models.Model):
     def __str__(self):
         return f"{self.reference}: {self.description[:70]}"
 
+    def get_absolute_url(self):
+        return reverse("actions:detail", args=[self.pk])
+
     def natural_key(self):
         return (*self.partnership.natural_key(), self.reference)
 
@@ -154,6 +158,13 @@ class ActionRecommendation(models.Model):
     natural_key.dependencies = ["actions.action", "recommendations.recommendation"]
 
 
+def private_storage():
+    """Evidence lives outside the web root; only a view that checks access serves it."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
 def evidence_upload_to(instance, filename):
     return f"{instance.action.partnership.slug}/{instance.action.reference}/{filename}"
 
@@ -182,14 +193,17 @@ class ProgressUpdate(models.Model):
     percent_before = models.PositiveSmallIntegerField()
     percent_after = models.PositiveSmallIntegerField()
     note = models.TextField(blank=True)
-    evidence_file = models.FileField(upload_to=evidence_upload_to, blank=True, max_length=300)
+    evidence_file = models.FileField(upload_to=evidence_upload_to, storage=private_storage, blank=True, max_length=300)
     evidence_link = models.CharField(
         max_length=500, blank=True, help_text="A reference or link to evidence held elsewhere."
     )
     due_date_before = models.DateField(null=True, blank=True)
     due_date_after = models.DateField(null=True, blank=True)
     revision_reason = models.TextField(blank=True, help_text="Why the due date moved.")
-    source = models.CharField(max_length=20, default="form", help_text="form or spreadsheet.")
+    source = models.CharField(max_length=20, default="form", help_text="form, spreadsheet or plan.")
+    action_version = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The action's version once this update was made."
+    )
 
     objects = ProgressUpdateQuerySet.as_manager()
 

@@ -89,6 +89,7 @@ def action_record_progress(*, action, author, expected_version, change, source="
         due_date_after=change.due_date,
         revision_reason=change.revision_reason.strip() if change.due_date != locked.due_date else "",
         source=source,
+        action_version=locked.version,
     )
     if change.evidence_file:
         update.evidence_file = change.evidence_file
@@ -105,7 +106,7 @@ PLAN_FIELDS = ("owner", "level", "description", "timescale_text")
 
 
 @transaction.atomic
-def action_update_plan(*, action, editor, expected_version, fields, due_date, revision_reason=""):
+def action_update_plan(*, action, editor, expected_version, fields, due_date, revision_reason="", recommendations=None):
     """The coordinator's edit of what an action is; a moved due date is recorded as a progress update."""
     locked = _claim_version(action, expected_version)
     if due_date != locked.due_date:
@@ -129,6 +130,8 @@ def action_update_plan(*, action, editor, expected_version, fields, due_date, re
         setattr(locked, name, fields[name])
     locked.full_clean()
     locked.save()
+    if recommendations is not None:
+        action_set_recommendations(action=locked, recommendations=recommendations)
     return locked
 
 

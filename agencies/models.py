@@ -58,9 +58,7 @@ class Agency(models.Model):
     short_name = models.CharField(max_length=60)
     slug = models.SlugField(max_length=80)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.AGENCY)
-    email = models.EmailField(
-        blank=True, help_text="Where reminders for this agency go, besides its members."
-    )
+    email = models.EmailField(blank=True, help_text="Where reminders for this agency go, besides its members.")
 
     objects = AgencyManager()
 

@@ -23,9 +23,7 @@ class SubPointsField(forms.CharField):
 
 
 class RecommendationForm(forms.ModelForm):
-    sub_points = SubPointsField(
-        required=False, help_text="One sub-point per paragraph; leave a blank line between."
-    )
+    sub_points = SubPointsField(required=False, help_text="One sub-point per paragraph; leave a blank line between.")
 
     class Meta:
         model = Recommendation

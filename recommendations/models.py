@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Partnership
@@ -19,9 +20,7 @@ class SourceReport(models.Model):
     short_title = models.CharField(max_length=80)
     publisher = models.CharField(max_length=300)
     published_on = models.DateField(null=True, blank=True)
-    published_text = models.CharField(
-        max_length=80, blank=True, help_text="The date as printed, e.g. March 2009."
-    )
+    published_text = models.CharField(max_length=80, blank=True, help_text="The date as printed, e.g. March 2009.")
     reference = models.CharField(max_length=200, blank=True, help_text="E.g. HC 330.")
     url = models.URLField(max_length=500, blank=True)
     description = models.TextField(blank=True, help_text="Background paragraphs, as printed.")
@@ -33,6 +32,9 @@ class SourceReport(models.Model):
 
     def __str__(self):
         return self.short_title or self.title
+
+    def get_absolute_url(self):
+        return reverse("recommendations:report", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
@@ -99,9 +101,7 @@ class Recommendation(models.Model):
     text = models.TextField()
     sub_points = models.JSONField(default=list, blank=True, help_text="Bullet sub-points, in printed order.")
     is_mandatory = models.BooleanField(default=True, help_text="Off for good-practice recommendations.")
-    addressed_to = models.CharField(
-        max_length=300, blank=True, help_text="Whom the text addresses, if it says."
-    )
+    addressed_to = models.CharField(max_length=300, blank=True, help_text="Whom the text addresses, if it says.")
 
     objects = RecommendationManager()
 
@@ -114,6 +114,9 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return f"{self.report.short_title} {self.reference}"
+
+    def get_absolute_url(self):
+        return reverse("recommendations:detail", args=[self.report.slug, self.reference])
 
     def natural_key(self):
         return (*self.report.natural_key(), self.reference)
@@ -153,9 +156,7 @@ class Finding(models.Model):
         related_name="findings",
         help_text="For a circumstance: the recommendation it stands beside.",
     )
-    position = models.PositiveIntegerField(
-        help_text="Printed order among the report's findings of this kind."
-    )
+    position = models.PositiveIntegerField(help_text="Printed order among the report's findings of this kind.")
     text = models.TextField()
 
     objects = FindingManager()
@@ -215,9 +216,7 @@ class ApplicabilityDecision(models.Model):
     class Meta:
         ordering = ["partnership", "recommendation__report", "recommendation__position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "recommendation"], name="decision_unique_per_partnership"
-            ),
+            models.UniqueConstraint(fields=["partnership", "recommendation"], name="decision_unique_per_partnership"),
         ]
 
     def __str__(self):

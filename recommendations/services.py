@@ -116,9 +116,7 @@ def _check_fields(where, model, fields):
         try:
             model_field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            raise FixtureError(
-                f'{where}: field "{name}": {model._meta.label_lower} has no such field.'
-            ) from None
+            raise FixtureError(f'{where}: field "{name}": {model._meta.label_lower} has no such field.') from None
         if model_field.is_relation:
             _check_reference(where, name, model_field, value)
         elif value is not None:
@@ -133,9 +131,7 @@ def _check_reference(where, name, model_field, value):
         return
     target = model_field.related_model
     if not isinstance(value, list):
-        raise FixtureError(
-            f'{where}: field "{name}": give the natural key of a {target._meta.label_lower} as a list.'
-        )
+        raise FixtureError(f'{where}: field "{name}": give the natural key of a {target._meta.label_lower} as a list.')
     try:
         target._default_manager.db_manager().get_by_natural_key(*value)
     except (target.DoesNotExist, TypeError, ValueError, ValidationError):

@@ -3,9 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-SOURCE_PAPER = (
-    Path(__file__).resolve().parents[2] / "fixtures" / "source" / "cog-2009-06-03-laming-and-haringey-jar.md"
-)
+SOURCE_PAPER = Path(__file__).resolve().parents[2] / "fixtures" / "source" / "cog-2009-06-03-laming-and-haringey-jar.md"
 
 
 @pytest.fixture(scope="session")

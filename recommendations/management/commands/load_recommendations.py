@@ -11,9 +11,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "files", nargs="*", help="Fixture files (JSON, natural keys). Default: fixtures/*."
-        )
+        parser.add_argument("files", nargs="*", help="Fixture files (JSON, natural keys). Default: fixtures/*.")
         parser.add_argument(
             "--dry-run", action="store_true", help="Check every record and report, then roll everything back."
         )

@@ -1,0 +1,82 @@
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from agencies.models import Agency
+from recommendations.models import Recommendation, SourceReport, Theme
+
+from .models import Action, ActionRecommendation, ProgressUpdate, Status
+from .rag import Rag
+
+
+class ActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label="Search descriptions and notes")
+    report = django_filters.ModelChoiceFilter(
+        queryset=SourceReport.objects.all(), method="filter_report", label="Source report"
+    )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.select_related("report"), method="filter_theme", label="Theme"
+    )
+    recommendation = django_filters.ModelChoiceFilter(
+        queryset=Recommendation.objects.select_related("report").order_by("report_id", "position"),
+        method="filter_recommendation",
+        label="Recommendation",
+    )
+    owner = django_filters.ModelChoiceFilter(queryset=Agency.objects.none(), label="Owner agency")
+    level = django_filters.ChoiceFilter(choices=Action.Level.choices)
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    rag = django_filters.ChoiceFilter(choices=Rag.choices, label="RAG")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only", widget=forms.CheckboxInput)
+    due = django_filters.DateFromToRangeFilter(
+        field_name="due_date",
+        label="Due between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("reference", "reference"),
+            ("owner__short_name", "owner"),
+            ("status", "status"),
+            ("percent_complete", "percent"),
+            ("due_date", "due"),
+            ("rag", "rag"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["owner"].queryset = Agency.objects.filter(partnership=partnership)
+
+    def _linked(self, queryset, **lookup):
+        links = ActionRecommendation.objects.filter(action=OuterRef("pk"), **lookup)
+        return queryset.filter(Exists(links))
+
+    def filter_report(self, queryset, name, value):
+        return self._linked(queryset, recommendation__report=value) if value else queryset
+
+    def filter_theme(self, queryset, name, value):
+        return self._linked(queryset, recommendation__theme=value) if value else queryset
+
+    def filter_recommendation(self, queryset, name, value):
+        return self._linked(queryset, recommendation=value) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue(timezone.localdate()) if value else queryset
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        notes = ProgressUpdate.objects.filter(action=OuterRef("pk"), note__icontains=value)
+        return queryset.filter(
+            Q(description__icontains=value)
+            | Q(reference__icontains=value)
+            | Q(timescale_text__icontains=value)
+            | Exists(notes)
+        )

@@ -1,0 +1,206 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout
+from django import forms
+from django.conf import settings
+
+from agencies.models import Agency
+from recommendations.models import Recommendation
+
+from .models import Action, Status
+from .services import ProgressChange
+
+ALLOWED_EVIDENCE = {
+    # extension: the bytes a real file of that kind starts with
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".gif": (b"GIF8",),
+}
+
+
+def validate_evidence(upload):
+    """A PDF, Word, Excel or image file of at most EVIDENCE_MAX_BYTES, whose content matches its name."""
+    name = upload.name.lower()
+    ext = next((e for e in ALLOWED_EVIDENCE if name.endswith(e)), None)
+    if ext is None:
+        raise forms.ValidationError(
+            "Evidence must be a PDF, Word, Excel or image file (PDF, DOC(X), XLS(X), PNG, JPG, GIF)."
+        )
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise forms.ValidationError(
+            f"The file is {upload.size / 1024 / 1024:.1f} MB; evidence files may be at most "
+            f"{settings.EVIDENCE_MAX_BYTES // (1024 * 1024)} MB."
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in ALLOWED_EVIDENCE[ext]):
+        raise forms.ValidationError(f"The file's content is not a real {ext[1:].upper()} file.")
+    return upload
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProgressForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=Status.choices)
+    percent_complete = forms.IntegerField(
+        label="% complete", min_value=0, max_value=100, help_text="A whole number from 0 to 100."
+    )
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="What has happened since the last update. It is dated and signed with your name.",
+    )
+    evidence_file = forms.FileField(
+        required=False,
+        label="Evidence file",
+        validators=[validate_evidence],
+        help_text="Optional. PDF, Word, Excel or an image; at most 10 MB.",
+    )
+    evidence_link = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Evidence reference or link",
+        help_text="Optional. Where the evidence is held, e.g. a document reference or an intranet link.",
+    )
+    due_date = forms.DateField(
+        required=False,
+        widget=DateInput(),
+        label="Due date",
+        help_text="Change it only if the date has been revised; then say why below.",
+    )
+    revision_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Reason for the revised date",
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        self.action = action
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": action.version,
+                "status": action.status,
+                "percent_complete": action.percent_complete,
+                "due_date": action.due_date,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "version",
+            Div(Div("status", css_class="col-md-6"), Div("percent_complete", css_class="col-md-6"), css_class="row"),
+            "note",
+            Fieldset("Evidence", "evidence_file", "evidence_link"),
+            Fieldset("Revised date", "due_date", "revision_reason"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Status.COMPLETE and data.get("percent_complete") not in (None, 100):
+            self.add_error("percent_complete", "A complete action is 100% complete.")
+        moved = "due_date" in data and data["due_date"] != self.action.due_date
+        if moved and not (data.get("revision_reason") or "").strip():
+            self.add_error("revision_reason", "Give the reason the due date moved.")
+        return data
+
+    def change(self):
+        data = self.cleaned_data
+        return ProgressChange(
+            status=data["status"],
+            percent_complete=data["percent_complete"],
+            note=data["note"],
+            due_date=data["due_date"],
+            revision_reason=data["revision_reason"],
+            evidence_file=data["evidence_file"],
+            evidence_link=data["evidence_link"],
+        )
+
+
+class ActionPlanForm(forms.ModelForm):
+    """The coordinator's form for what an action is: owner, level, description, timescale, due date, links."""
+
+    recommendations = forms.ModelMultipleChoiceField(
+        queryset=Recommendation.objects.none(),
+        help_text="The recommendations this action answers. The first in printed order is taken as primary, "
+        "unless you pick one below.",
+    )
+    primary = forms.ModelChoiceField(
+        queryset=Recommendation.objects.none(), required=False, label="Primary recommendation"
+    )
+    revision_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Reason for a changed due date",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Action
+        fields = ["reference", "owner", "level", "description", "timescale_text", "due_date"]
+        widgets = {
+            "due_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "timescale_text": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"timescale_text": "Timescale (as agreed or printed)"}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        self.instance.partnership = partnership
+        self.fields["owner"].queryset = Agency.objects.filter(partnership=partnership)
+        recs = Recommendation.objects.select_related("report").order_by("report_id", "position")
+        self.fields["recommendations"].queryset = recs
+        self.fields["primary"].queryset = recs
+        self.fields["recommendations"].widget.attrs["size"] = 12
+        if self.instance.pk:
+            self.fields["reference"].disabled = True
+            links = list(self.instance.links.all())
+            self.initial.setdefault("recommendations", [link.recommendation_id for link in links])
+            self.initial.setdefault("primary", next((lk.recommendation_id for lk in links if lk.is_primary), None))
+            self.initial.setdefault("version", self.instance.version)
+        else:
+            self.fields["due_date"].help_text = "Leave empty to read it from the timescale where one can be."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "version",
+            Div(
+                Div("reference", css_class="col-md-4"),
+                Div("owner", css_class="col-md-4"),
+                Div("level", css_class="col-md-4"),
+                css_class="row",
+            ),
+            "description",
+            "timescale_text",
+            Div(Div("due_date", css_class="col-md-4"), Div("revision_reason", css_class="col-md-8"), css_class="row"),
+            Div(
+                Div(Field("recommendations"), css_class="col-md-8"),
+                Div("primary", css_class="col-md-4"),
+                css_class="row",
+            ),
+        )
+
+    def clean(self):
+        data = super().clean()
+        recs = list(data.get("recommendations") or [])
+        primary = data.get("primary")
+        if primary and recs and primary not in recs:
+            self.add_error("primary", "The primary recommendation must be one of those the action answers.")
+        elif recs:
+            recs.sort(key=lambda r: (r != primary, r.report_id, r.position))
+            data["ordered_recommendations"] = recs
+        return data

@@ -1,0 +1,16 @@
+from django import template
+from django.utils import timezone
+
+from actions.rag import Rag
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/rag.html")
+def rag_badge(action, explain=False):
+    """The action's RAG as text on colour; uses the list's annotation when there is one."""
+    rating = getattr(action, "rag", None)
+    if rating is None or explain:
+        result = action.rag_result(timezone.localdate())
+        return {"rating": result.rating, "label": result.explanation if explain else result.label}
+    return {"rating": rating, "label": Rag(rating).label}

@@ -1,0 +1,277 @@
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+from django_filters.views import FilterView
+
+from agencies.access import is_coordinator, membership_of, partnership_of, require_coordinator
+from recommendations.models import ApplicabilityDecision
+from reports.models import Meeting
+
+from .access import can_update_action, get_action_for_user
+from .filters import ActionFilter
+from .forms import ActionPlanForm, ProgressForm
+from .models import Action, ActionRecommendation, ProgressUpdate
+from .services import ConflictError, action_create, action_record_progress, action_update_plan
+from .timescales import due_date_from_timescale
+
+LINKS = Prefetch(
+    "links", queryset=ActionRecommendation.objects.select_related("recommendation__report").order_by("-is_primary")
+)
+
+
+def list_queryset(user, today):
+    return (
+        Action.objects.for_user(user)
+        .with_rag(today)
+        .select_related("owner")
+        .prefetch_related(LINKS)
+        .annotate(last_update=Max("updates__created_at"))
+    )
+
+
+@require_safe
+def home(request):
+    return redirect("actions:my_actions")
+
+
+def _last_meeting(partnership, today):
+    return Meeting.objects.filter(partnership=partnership, date__lte=today).order_by("-date").first()
+
+
+@require_safe
+def my_actions(request):
+    """A member's landing page: what their agency owes, most urgent first."""
+    membership = membership_of(request.user)
+    today = timezone.localdate()
+    if membership is None:
+        return render(request, "actions/no_membership.html", status=403)
+    meeting = _last_meeting(membership.agency.partnership, today)
+    since = timezone.make_aware(datetime.datetime.combine(meeting.date, datetime.time.min)) if meeting else None
+    actions = list_queryset(request.user, today).filter(owner=membership.agency).order_by("due_date", "reference")
+    groups = {"overdue": [], "due_soon": [], "no_update": [], "rest": []}
+    soon = today + datetime.timedelta(days=30)
+    for action in actions:
+        is_open = action.status in ("not_started", "in_progress")
+        if is_open and action.due_date and action.due_date < today:
+            groups["overdue"].append(action)
+        elif is_open and action.due_date and action.due_date <= soon:
+            groups["due_soon"].append(action)
+        elif is_open and since and (action.last_update is None or action.last_update < since):
+            groups["no_update"].append(action)
+        else:
+            groups["rest"].append(action)
+    sections = [
+        ("overdue", "Overdue", "Past their due date and not complete.", groups["overdue"]),
+        ("due-soon", "Due in the next 30 days", "Open actions due by " + f"{soon:%-d %B %Y}.", groups["due_soon"]),
+        (
+            "no-update",
+            "No update since the last meeting",
+            f"No progress recorded since the {meeting} meeting." if meeting else "",
+            groups["no_update"],
+        ),
+        ("rest", "All other actions", "On track, ongoing, complete or not applicable.", groups["rest"]),
+    ]
+    return render(
+        request,
+        "actions/my_actions.html",
+        {
+            "sections": sections,
+            "meeting": meeting,
+            "agency": membership.agency,
+            "total": len(actions),
+        },
+    )
+
+
+class ActionListView(FilterView):
+    filterset_class = ActionFilter
+    template_name = "actions/action_list.html"
+    paginate_by = 50
+    http_method_names = ["get", "head", "options"]
+
+    def get_queryset(self):
+        return list_queryset(self.request.user, timezone.localdate()).order_by("reference")
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["partnership"] = partnership_of(self.request.user)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        query.pop("sort", None)
+        context["filter_query"] = query.urlencode()
+        context["filters_applied"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort"))
+        return context
+
+
+@require_safe
+def action_detail(request, pk):
+    action = get_action_for_user(request, pk)
+    links = action.links.select_related("recommendation__report", "recommendation__theme").order_by("-is_primary")
+    updates = action.updates.select_related("author__membership__agency")
+    return render(
+        request,
+        "actions/action_detail.html",
+        {
+            "action": action,
+            "links": links,
+            "updates": updates,
+            "can_update": can_update_action(request.user, action),
+            "is_coordinator": is_coordinator(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def record_progress(request, pk):
+    action = get_action_for_user(request, pk, write=True)
+    conflict = None
+    form = ProgressForm(request.POST or None, request.FILES or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_record_progress(
+                action=action,
+                author=request.user,
+                expected_version=form.cleaned_data["version"],
+                change=form.change(),
+            )
+        except ConflictError as exc:
+            conflict = _conflict_context(action, exc.current, form)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Progress recorded on {action.reference}.")
+            return redirect(action)
+    return render(
+        request,
+        "actions/record_progress.html",
+        {
+            "action": action,
+            "form": form,
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
+    )
+
+
+def _conflict_context(action, current, form):
+    """What changed since the person opened the form; their own input stays in the form for a second save."""
+    seen = form.cleaned_data["version"]
+    form.data = form.data.copy()
+    form.data["version"] = current.version
+    return {
+        "current": current,
+        "updates": ProgressUpdate.objects.filter(action=current, action_version__gt=seen)
+        .select_related("author")
+        .order_by("created_at"),
+    }
+
+
+def _add_service_errors(form, exc):
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@require_safe
+def evidence_download(request, pk, update_pk):
+    action = get_action_for_user(request, pk)
+    update = get_object_or_404(ProgressUpdate, pk=update_pk, action=action)
+    if not update.evidence_file:
+        raise Http404("This update has no evidence file.")
+    try:
+        handle = update.evidence_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The evidence file is missing from storage.") from None
+    return FileResponse(handle, as_attachment=True, filename=update.evidence_file.name.rsplit("/", 1)[-1])
+
+
+@require_safe
+def plan(request):
+    membership = require_coordinator(request.user)
+    partnership = membership.agency.partnership
+    decisions = ApplicabilityDecision.objects.filter(partnership=partnership)
+    return render(
+        request,
+        "actions/plan.html",
+        {
+            "partnership": partnership,
+            "decided": decisions.exclude(decision=ApplicabilityDecision.Decision.UNDER_CONSIDERATION).count(),
+            "action_count": Action.objects.filter(partnership=partnership).count(),
+            "overdue_count": Action.objects.filter(partnership=partnership).overdue(timezone.localdate()).count(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_create_view(request):
+    membership = require_coordinator(request.user)
+    partnership = membership.agency.partnership
+    initial = {}
+    if "recommendation" in request.GET:
+        initial["recommendations"] = request.GET.getlist("recommendation")
+    form = ActionPlanForm(request.POST or None, partnership=partnership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = action_create(
+                partnership=partnership,
+                reference=data["reference"],
+                owner=data["owner"],
+                level=data["level"],
+                description=data["description"],
+                timescale_text=data["timescale_text"],
+                due_date=data["due_date"] or due_date_from_timescale(data["timescale_text"]),
+                recommendations=data["ordered_recommendations"],
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Action {action.reference} created.")
+            return redirect(action)
+    return render(request, "actions/action_form.html", {"form": form, "action": None})
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk):
+    require_coordinator(request.user)
+    action = get_action_for_user(request, pk, write=True)
+    form = ActionPlanForm(request.POST or None, instance=action, partnership=action.partnership)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            updated = action_update_plan(
+                action=action,
+                editor=request.user,
+                expected_version=data["version"] or 0,
+                fields=data,
+                due_date=data["due_date"],
+                revision_reason=data["revision_reason"],
+                recommendations=data["ordered_recommendations"],
+            )
+        except ConflictError as exc:
+            conflict = {"current": exc.current, "updates": []}
+            form.data = form.data.copy()
+            form.data["version"] = exc.current.version
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Action {action.reference} saved.")
+            return redirect(updated)
+    return render(
+        request,
+        "actions/action_form.html",
+        {"form": form, "action": action, "conflict": conflict},
+        status=409 if conflict else 200,
+    )

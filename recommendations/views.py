@@ -1,0 +1,92 @@
+from itertools import groupby
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from actions.models import Action, ActionRecommendation, Status
+from agencies.access import is_coordinator, partnership_of, require_coordinator
+
+from .decisions import action_states_by_recommendation, decision_record, decisions_by_recommendation
+from .forms import DecisionForm
+from .models import Recommendation, SourceReport
+
+
+@require_safe
+def report_list(request):
+    reports = SourceReport.objects.all()
+    return render(request, "recommendations/report_list.html", {"reports": reports})
+
+
+@require_safe
+def report_detail(request, slug):
+    """A report's recommendations in printed order, grouped by theme, with the partnership's position on each."""
+    report = get_object_or_404(SourceReport, slug=slug)
+    partnership = partnership_of(request.user)
+    recs = list(report.recommendations.select_related("theme").order_by("position"))
+    decisions = decisions_by_recommendation(partnership, recs)
+    states = action_states_by_recommendation(partnership, recs)
+    for rec in recs:
+        rec.decision_obj = decisions.get(rec.pk)
+        rec.states = [(Status(s).label, n) for s, n in sorted(states[rec.pk].items())]
+        rec.action_total = sum(states[rec.pk].values())
+    groups = [(theme, list(items)) for theme, items in groupby(recs, key=lambda r: r.theme)]
+    return render(request, "recommendations/report_detail.html", {"report": report, "groups": groups})
+
+
+def _recommendation(slug, reference):
+    return get_object_or_404(
+        Recommendation.objects.select_related("report", "theme"), report__slug=slug, reference=reference
+    )
+
+
+@require_safe
+def recommendation_detail(request, slug, reference):
+    rec = _recommendation(slug, reference)
+    partnership = partnership_of(request.user)
+    today = timezone.localdate()
+    links = (
+        ActionRecommendation.objects.filter(recommendation=rec, action__in=Action.objects.for_user(request.user))
+        .select_related("action__owner")
+        .prefetch_related(
+            Prefetch("action__links", queryset=ActionRecommendation.objects.select_related("recommendation__report"))
+        )
+        .order_by("position")
+    )
+    actions = [link.action for link in links]
+    for action in actions:
+        action.rag_now = action.rag_result(today)
+    return render(
+        request,
+        "recommendations/recommendation_detail.html",
+        {
+            "rec": rec,
+            "findings": rec.findings.order_by("position"),
+            "decision": decisions_by_recommendation(partnership, [rec]).get(rec.pk),
+            "committee_actions": [a for a in actions if a.level == Action.Level.COMMITTEE],
+            "agency_actions": [a for a in actions if a.level == Action.Level.SINGLE_AGENCY],
+            "is_coordinator": is_coordinator(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def decision_edit(request, slug, reference):
+    membership = require_coordinator(request.user)
+    rec = _recommendation(slug, reference)
+    partnership = membership.agency.partnership
+    current = decisions_by_recommendation(partnership, [rec]).get(rec.pk)
+    initial = {"decided_on": timezone.localdate(), "decision": "under_consideration"}
+    if current:
+        initial.update(
+            decision=current.decision, reason=current.reason, decided_on=current.decided_on or initial["decided_on"]
+        )
+    form = DecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        decision_record(partnership=partnership, recommendation=rec, decided_by=request.user, **form.cleaned_data)
+        messages.success(request, f"Decision recorded for {rec}.")
+        return redirect("recommendations:detail", slug=slug, reference=reference)
+    history = current.history.select_related("decided_by").order_by("-history_date") if current else []
+    return render(request, "recommendations/decision_form.html", {"rec": rec, "form": form, "history": history})

@@ -1,0 +1,94 @@
+"""Shared fixtures: one partnership with two agencies and a user of every role, and another partnership."""
+
+import pytest
+from django.test import Client
+
+from agencies.models import Membership
+from tests.factories import (
+    AgencyFactory,
+    MembershipFactory,
+    PartnershipFactory,
+    RecommendationFactory,
+    SourceReportFactory,
+)
+
+
+@pytest.fixture
+def partnership(db):
+    return PartnershipFactory(name="East Ayrshire", slug="east-ayrshire")
+
+
+@pytest.fixture
+def agency(partnership):
+    return AgencyFactory(
+        partnership=partnership, name="Social Work Services", short_name="Social Work", slug="social-work"
+    )
+
+
+@pytest.fixture
+def other_agency(partnership):
+    return AgencyFactory(partnership=partnership, name="NHS Ayrshire & Arran", short_name="Health", slug="health")
+
+
+@pytest.fixture
+def coordinator_agency(partnership):
+    return AgencyFactory(
+        partnership=partnership,
+        name="Child Protection Co-ordinator",
+        short_name="CP Co-ordinator",
+        slug="cp-coordinator",
+        kind="group",
+    )
+
+
+@pytest.fixture
+def member(agency):
+    return MembershipFactory(agency=agency, user__username="member", role=Membership.Role.MEMBER).user
+
+
+@pytest.fixture
+def other_agency_member(other_agency):
+    return MembershipFactory(agency=other_agency, user__username="other.member", role=Membership.Role.MEMBER).user
+
+
+@pytest.fixture
+def coordinator(coordinator_agency):
+    return MembershipFactory(
+        agency=coordinator_agency, user__username="coordinator", role=Membership.Role.COORDINATOR
+    ).user
+
+
+@pytest.fixture
+def reader(agency):
+    return MembershipFactory(agency=agency, user__username="reader", role=Membership.Role.READER).user
+
+
+@pytest.fixture
+def other_partnership(db):
+    return PartnershipFactory(name="North Ayrshire", slug="north-ayrshire")
+
+
+@pytest.fixture
+def outsider(other_partnership):
+    """A coordinator of another partnership: sees none of East Ayrshire's data."""
+    agency = AgencyFactory(partnership=other_partnership)
+    return MembershipFactory(agency=agency, user__username="outsider", role=Membership.Role.COORDINATOR).user
+
+
+@pytest.fixture
+def recommendation(db):
+    return RecommendationFactory(
+        report=SourceReportFactory(slug="laming-2009", short_title="Laming 2009"), reference="12", position=12
+    )
+
+
+@pytest.fixture
+def client_as():
+    """client_as(user) -> a test client logged in as that user."""
+
+    def make(user, enforce_csrf_checks=False):
+        client = Client(enforce_csrf_checks=enforce_csrf_checks)
+        client.force_login(user)
+        return client
+
+    return make
