@@ -11,6 +11,7 @@ from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 DEFAULT_FIXTURES = ("laming-2009.json", "jar-haringey-2008.json", "east-ayrshire.json")
 
@@ -28,6 +29,7 @@ class LoadReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     kept: Counter = field(default_factory=Counter)
+    seen: dict = field(default_factory=dict)  # natural key -> where it was first loaded
 
     def lines(self):
         labels = sorted(set(self.created) | set(self.updated) | set(self.kept))
@@ -83,11 +85,17 @@ def _load_record(path, number, record, report):
     except (DeserializationError, ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise FixtureError(f"{where}: {_cause(exc)}") from None
     obj = deserialized.object
+    key = (label, tuple(obj.natural_key())) if hasattr(obj, "natural_key") else None
+    if key in report.seen:
+        raise FixtureError(f"{where}: repeats the natural key {list(key[1])} of {report.seen[key]}.")
+    if key:
+        report.seen[key] = f"record {number} of {path}"
     exists = obj.pk is not None
     if exists and label in LIVE_PLAN_MODELS:
         report.kept[label] += 1
         return
     obj._state.adding = not exists  # so uniqueness checks treat a known record as itself
+    _stamp_missing_times(obj, record["fields"])
     try:
         obj.full_clean()
     except ValidationError as exc:
@@ -98,6 +106,15 @@ def _load_record(path, number, record, report):
     except IntegrityError as exc:
         raise FixtureError(f"{where}: the database refused it ({exc}).") from None
     (report.updated if exists else report.created)[label] += 1
+
+
+def _stamp_missing_times(obj, fields):
+    """A raw save skips auto_now/auto_now_add: stamp those a record leaves out with the time of loading."""
+    now = timezone.now()
+    for model_field in obj._meta.concrete_fields:
+        automatic = getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False)
+        if automatic and model_field.name not in fields and getattr(obj, model_field.attname) is None:
+            setattr(obj, model_field.attname, now)
 
 
 def _check_shape(where, record):
