@@ -62,3 +62,12 @@ class ProgressUpdateAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["action__reference", "note", "revision_reason"]
     list_select_related = ["action", "author"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ActionRecommendation)
+class ActionRecommendationAdmin(admin.ModelAdmin):
+    list_display = ["action", "recommendation", "is_primary", "position"]
+    list_filter = ["recommendation__report", "is_primary"]
+    search_fields = ["action__reference", "action__description", "recommendation__reference"]
+    autocomplete_fields = ["action", "recommendation"]
+    list_select_related = ["action", "recommendation__report"]

@@ -88,7 +88,7 @@ class DecisionInline(admin.TabularInline):
 @admin.register(Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
     form = RecommendationForm
-    list_display = ["reference", "short_text", "report", "theme", "is_mandatory"]
+    list_display = ["reference", "short_text", "theme", "is_mandatory", "report"]
     list_display_links = ["reference", "short_text"]
     list_filter = ["report", "theme", "is_mandatory"]
     search_fields = ["reference", "text", "addressed_to"]
