@@ -1,13 +1,45 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
+from django_filters.constants import EMPTY_VALUES
 
 from agencies.models import Agency
 from recommendations.models import Recommendation, SourceReport, Theme
 
 from .models import Action, ActionRecommendation, ProgressUpdate, Status
 from .rag import Rag
+
+
+def _in_listed_order(field, values):
+    """Sort a coded column in the order its values are listed, not alphabetically by code."""
+    whens = [When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)]
+    return Case(*whens, default=Value(len(values)), output_field=IntegerField())
+
+
+RANKED_COLUMNS = {
+    "status": _in_listed_order("status", Status.values),
+    "rag": _in_listed_order("rag", [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE, Rag.NOT_APPLICABLE]),
+}
+
+
+class ActionOrderingFilter(django_filters.OrderingFilter):
+    """Sorts as a column reads: statuses in their lifecycle order, RAG from red to not applicable.
+
+    Actions with no due date come last either way (SQLite and PostgreSQL disagree on where NULLs go), and ties
+    are broken by reference, so that pages of results neither repeat nor skip an action.
+    """
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.removeprefix("-")
+        expression = RANKED_COLUMNS.get(name, F(name))
+        return expression.desc(nulls_last=True) if value.startswith("-") else expression.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.order_by(*(self.get_ordering_value(p) for p in value if p not in EMPTY_VALUES), "reference")
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -33,7 +65,7 @@ class ActionFilter(django_filters.FilterSet):
         label="Due between",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
-    sort = django_filters.OrderingFilter(
+    sort = ActionOrderingFilter(
         fields=(
             ("reference", "reference"),
             ("owner__short_name", "owner"),

@@ -1,3 +1,5 @@
+import math
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
@@ -32,8 +34,9 @@ def validate_evidence(upload):
             "Evidence must be a PDF, Word, Excel or image file (PDF, DOC(X), XLS(X), PNG, JPG, GIF)."
         )
     if upload.size > settings.EVIDENCE_MAX_BYTES:
+        size_mb = math.ceil(upload.size * 10 / (1024 * 1024)) / 10  # rounded up: never "10.0 MB" over a 10 MB limit
         raise forms.ValidationError(
-            f"The file is {upload.size / 1024 / 1024:.1f} MB; evidence files may be at most "
+            f"The file is {size_mb:.1f} MB; evidence files may be at most "
             f"{settings.EVIDENCE_MAX_BYTES // (1024 * 1024)} MB."
         )
     head = upload.read(8)
@@ -112,7 +115,9 @@ class ProgressForm(forms.Form):
         if data.get("status") == Status.COMPLETE and data.get("percent_complete") not in (None, 100):
             self.add_error("percent_complete", "A complete action is 100% complete.")
         moved = "due_date" in data and data["due_date"] != self.action.due_date
-        if moved and not (data.get("revision_reason") or "").strip():
+        # A form opened before someone else moved the date is a conflict (the service reports it), not a revision.
+        stale = data.get("version") != self.action.version
+        if moved and not stale and not (data.get("revision_reason") or "").strip():
             self.add_error("revision_reason", "Give the reason the due date moved.")
         return data
 

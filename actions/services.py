@@ -124,6 +124,7 @@ def action_update_plan(*, action, editor, expected_version, fields, due_date, re
             revision_reason=revision_reason.strip(),
             note="Due date changed in plan management.",
             source="plan",
+            action_version=locked.version,  # so that a conflicting form lists this change too
         )
         locked.due_date = due_date
     for name in PLAN_FIELDS:

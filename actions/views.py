@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Prefetch
+from django.db.models import F, Max, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -53,7 +53,11 @@ def my_actions(request):
         return render(request, "actions/no_membership.html", status=403)
     meeting = _last_meeting(membership.agency.partnership, today)
     since = timezone.make_aware(datetime.datetime.combine(meeting.date, datetime.time.min)) if meeting else None
-    actions = list_queryset(request.user, today).filter(owner=membership.agency).order_by("due_date", "reference")
+    actions = (
+        list_queryset(request.user, today)
+        .filter(owner=membership.agency)
+        .order_by(F("due_date").asc(nulls_last=True), "reference")  # undated last, on SQLite as on PostgreSQL
+    )
     groups = {"overdue": [], "due_soon": [], "no_update": [], "rest": []}
     soon = today + datetime.timedelta(days=30)
     for action in actions:

@@ -1,4 +1,8 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 
 from agencies.models import Partnership
 
@@ -41,3 +45,116 @@ class Meeting(models.Model):
         return (*self.partnership.natural_key(), self.body, self.date.isoformat())
 
     natural_key.dependencies = ["agencies.partnership"]
+
+
+class PaperQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Every paper of the user's partnership (drafts included: the views decide who reads a draft)."""
+        return self.filter(partnership__in=Partnership.objects.for_user(user))
+
+    def issued(self):
+        return self.filter(status=Paper.Status.ISSUED)
+
+    def update(self, **kwargs):
+        if self.filter(status=Paper.Status.ISSUED).exists():
+            raise TypeError("An issued paper is frozen: it is never changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(status=Paper.Status.ISSUED).exists():
+            raise TypeError("An issued paper is frozen: it is never deleted.")
+        return super().delete()
+
+
+class Paper(models.Model):
+    """A progress paper prepared for a meeting, generated from the plan as at a date, then issued and frozen.
+
+    ``content`` is the generated data (``reports.papers.generate``) as plain JSON. A draft's content is rebuilt on
+    every regeneration; once the paper is issued, ``content``, ``html`` (the paper as issued, a standalone
+    document) and ``pdf`` never change again, and the row can be neither saved nor deleted.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ISSUED = "issued", "Issued"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="papers")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="papers")
+    title = models.CharField(max_length=300)
+    purpose = models.TextField(help_text="1. Purpose: what the paper is for.")
+    proposals = models.TextField(
+        help_text="2. Proposals: the body of the covering report. Blank lines separate paragraphs."
+    )
+    recommendation = models.TextField(
+        help_text="3. Recommendation: what the meeting is asked to do, one item a line "
+        '(e.g. "note the contents of this report.").'
+    )
+    prepared_by_name = models.CharField("prepared by", max_length=200)
+    prepared_by_role = models.CharField("role", max_length=200, help_text="E.g. Chair of Child Protection Committee.")
+    signed_on = models.DateField("date of the report", help_text="The date under the signature.")
+    reports = models.ManyToManyField(
+        "recommendations.SourceReport",
+        related_name="papers",
+        help_text="The national reports the paper covers, in their appendices and summary.",
+    )
+    period_start = models.DateField(
+        null=True,
+        blank=True,
+        help_text="First day of the reporting period. Empty: the day after the previous paper's as-at date, "
+        "or the start of the plan if there is none.",
+    )
+    as_at = models.DateField("as at", help_text="The paper shows the plan as it stood at the end of this day.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    content = models.JSONField(default=dict, blank=True, editable=False)
+    generated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    html = models.TextField(blank=True, editable=False, help_text="The paper as issued: a standalone HTML document.")
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    issued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+
+    objects = PaperQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(issued_at__isnull=False, pdf__isnull=False),
+                name="paper_issued_has_pdf_and_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.meeting})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and Paper.objects.filter(pk=self.pk, status=self.Status.ISSUED).exists():
+            raise TypeError("An issued paper is frozen: it is never changed.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reports:paper_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if self.is_issued or Paper.objects.filter(pk=self.pk, status=self.Status.ISSUED).exists():
+            raise TypeError("An issued paper is frozen: it is never deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_issued(self):
+        return self.status == self.Status.ISSUED
+
+    def clean(self):
+        errors = {}
+        if self.meeting_id and self.partnership_id and self.meeting.partnership_id != self.partnership_id:
+            errors["meeting"] = "The meeting belongs to another partnership."
+        if self.period_start and self.as_at and self.period_start > self.as_at:
+            errors["period_start"] = "The reporting period must start on or before the as-at date."
+        if errors:
+            raise ValidationError(errors)

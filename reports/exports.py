@@ -1,0 +1,392 @@
+"""A paper's outputs: the standalone HTML document (screen, print, PDF), the PDF, Word, and the action plan as CSV
+and XLSX. Every output is rendered from the paper's stored content, so an issued paper's outputs never change.
+"""
+
+import csv
+import io
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from actions.spreadsheets import neutralise
+
+PLAN_COLUMNS = (
+    "Report",
+    "Recommendation",
+    "Recommendation text",
+    "Circumstance",
+    "Column",
+    "Action reference",
+    "Action",
+    "Owner",
+    "Timescale",
+    "Due date",
+    "Status",
+    "% complete",
+    "RAG",
+)
+
+
+def _print_css():
+    path = finders.find("css/print.css")
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def paper_context(paper):
+    meeting = paper.meeting
+    return {
+        "paper": paper,
+        "meeting": meeting,
+        "partnership": paper.partnership,
+        "content": paper.content,
+        "heading": f"{paper.partnership.name} {meeting.get_body_display()}: {meeting.date.day} {meeting.date:%B %Y}",
+        "status_label": "Issued" if paper.is_issued else "Draft",
+    }
+
+
+def render_paper_html(paper):
+    """The paper as one standalone HTML document with its print CSS inlined: what the print view shows, what
+    WeasyPrint turns into the PDF, and what an issued paper stores."""
+    return render_to_string("reports/paper.html", {**paper_context(paper), "print_css": _print_css()})
+
+
+def render_pdf(html):
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def paper_filename(paper, extension):
+    status = "" if paper.is_issued else "-draft"
+    return f"paper-{paper.meeting.body}-{paper.meeting.date:%Y-%m-%d}-{paper.pk}{status}.{extension}"
+
+
+# --- the action plan as rows --------------------------------------------------------------------------------------
+
+
+def plan_rows(content):
+    """One row per action per recommendation row of the action-plan appendix, in printed order."""
+    for report in content["reports"]:
+        for row in report["plan_rows"]:
+            circumstance = "\n".join(row["circumstances"])
+            for column, actions in (("Child Protection Committee", row["committee"]), ("Single agency", row["single"])):
+                for a in actions:
+                    yield [
+                        report["short_title"],
+                        row["reference"],
+                        row["text"],
+                        circumstance,
+                        column,
+                        a["reference"],
+                        a["description"],
+                        a["owner_name"],
+                        a["timescale"],
+                        a["due_iso"],
+                        a["status_label"],
+                        a["percent"],
+                        a["rag_label"],
+                    ]
+
+
+def plan_csv(paper):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(PLAN_COLUMNS)
+    for row in plan_rows(paper.content):
+        writer.writerow([neutralise(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM lets Excel read UTF-8
+
+
+def plan_xlsx(paper):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Action plan"
+    sheet.append(PLAN_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in plan_rows(paper.content):
+        sheet.append([neutralise(v) for v in row])
+    widths = {"A": 16, "B": 10, "C": 50, "D": 50, "E": 18, "F": 14, "G": 60, "H": 28, "I": 30, "J": 12, "K": 16}
+    for column, width in widths.items():
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    sheet.print_title_rows = "1:1"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- Word -----------------------------------------------------------------------------------------------------------
+
+
+def paper_docx(paper):
+    """The paper as a Word document with the same sections, for a coordinator who edits before issuing.
+
+    Charts are given as the tables of figures they draw (Word cannot take the SVG; the numbers are in the tables).
+    """
+    from docx import Document
+    from docx.enum.section import WD_SECTION
+
+    content, context = paper.content, paper_context(paper)
+    doc = Document()
+    section = doc.sections[0]
+    _page(section, landscape=False)
+    _header_footer(section, paper, context)
+
+    doc.add_paragraph().add_run(context["heading"].upper()).bold = True
+    doc.add_heading(paper.title, level=1)
+    if not paper.is_issued:
+        doc.add_paragraph().add_run("DRAFT – not issued").bold = True
+    for number, heading, text in (
+        (1, "Purpose", paper.purpose),
+        (2, "Proposals", paper.proposals),
+        (3, "Recommendation", paper.recommendation),
+    ):
+        doc.add_heading(f"{number}. {heading}", level=2)
+        for paragraph in text.replace("\r\n", "\n").split("\n\n"):
+            doc.add_paragraph(paragraph.strip())
+    for line in (paper.prepared_by_name, paper.prepared_by_role, long_date(paper.signed_on)):
+        doc.add_paragraph().add_run(line).bold = True
+    doc.add_paragraph().add_run(f"Report prepared by: {paper.prepared_by_name}, {paper.prepared_by_role}").bold = True
+
+    doc.add_page_break()
+    _docx_summary(doc, content)
+    _docx_changes(doc, content, context)
+    _docx_agencies(doc, content)
+
+    plan = doc.add_section(WD_SECTION.NEW_PAGE)
+    _page(plan, landscape=True)
+    _docx_plan(doc, content)
+    recs = doc.add_section(WD_SECTION.NEW_PAGE)
+    _page(recs, landscape=False)
+    _docx_recommendations(doc, content)
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def long_date(value):
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def _page(section, *, landscape):
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(16))
+
+
+def _header_footer(section, paper, context):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    section.header.paragraphs[0].text = f"{paper.title} – {context['heading']}"
+    footer = section.footer.paragraphs[0]
+    footer.text = f"{context['status_label']} · Page "
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    footer._p.append(field)
+
+
+def _docx_table(doc, headers, rows):
+    """A grid table whose header row repeats on every page and whose rows are not split across pages."""
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(str(text)).bold = True
+    _row_property(table.rows[0], "w:tblHeader")
+    for values in rows:
+        row = table.add_row()
+        _row_property(row, "w:cantSplit")
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = "\n".join(value) if isinstance(value, list) else str(value)
+    doc.add_paragraph()
+    return table
+
+
+def _row_property(row, name):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    element = OxmlElement(name)
+    element.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(element)
+
+
+def _docx_summary(doc, content):
+    doc.add_heading(f"Summary of progress as at {content['as_at_display']}", level=2)
+    doc.add_paragraph(f"Reporting period: {content['period_display']}. {content['as_at_rule']}")
+    reports, overall = content["reports"], content["overall"]
+    if reports:
+        doc.add_heading("Recommendations by applicability decision", level=3)
+        decisions = reports[0]["summary"]["by_decision"]
+        _docx_table(
+            doc,
+            ["Report", *[d["label"] for d in decisions], "Total"],
+            [
+                [r["short_title"], *[d["count"] for d in r["summary"]["by_decision"]], r["summary"]["recommendations"]]
+                for r in reports
+            ],
+        )
+    doc.add_heading("Actions by status", level=3)
+    rows = [
+        [r["short_title"], *[s["count"] for s in r["summary"]["by_status"]], r["summary"]["actions"]] for r in reports
+    ]
+    rows.append(["All actions", *[s["count"] for s in overall["by_status"]], overall["actions"]])
+    _docx_table(doc, ["Report", *[s["label"] for s in overall["by_status"]], "Total"], rows)
+    doc.add_heading("Actions by RAG rating", level=3)
+    rows = [[r["short_title"], *[x["count"] for x in r["summary"]["by_rag"]]] for r in reports]
+    rows.append(["All actions", *[x["count"] for x in overall["by_rag"]]])
+    _docx_table(doc, ["Report", *[x["label"] for x in overall["by_rag"]]], rows)
+    doc.add_heading("Overall % complete", level=3)
+    for summary in [r["summary"] for r in reports] + [overall]:
+        if summary["percent"] is not None:
+            doc.add_paragraph().add_run(f"{summary['label']}: {summary['percent']}% complete").bold = True
+            doc.add_paragraph(summary["percent_rule"])
+    doc.add_heading("Overdue actions by age", level=3)
+    _docx_table(
+        doc,
+        ["Days overdue", "Actions", "Which"],
+        [
+            [
+                b["label"],
+                b["count"],
+                "; ".join(f"{a['reference']} ({a['owner']}, due {a['due']})" for a in b["actions"]),
+            ]
+            for b in overall["overdue"]
+        ],
+    )
+
+
+def _docx_changes(doc, content, context):
+    changes = content["changes"]
+    doc.add_heading("Changes in the period", level=2)
+    doc.add_paragraph(content["period_display"] + ".")
+    doc.add_heading("Status changes", level=3)
+    _docx_table(
+        doc,
+        ["Date", "Action", "Owner", "From", "To", "Note"],
+        [
+            [c["date"], f"{c['reference']} {c['description']}", c["owner"], c["from"], c["to"], c["note"]]
+            for c in changes["status_changes"]
+        ],
+    )
+    doc.add_heading("New actions", level=3)
+    _docx_table(
+        doc,
+        ["Action", "Owner", "Timescale", "Status"],
+        [
+            [f"{a['reference']} {a['description']}", a["owner"], a["timescale"], a["status_label"]]
+            for a in changes["new"]
+        ],
+    )
+    doc.add_heading("Completed in the period: proposed for closure", level=3)
+    _docx_table(
+        doc,
+        ["Action", "Owner", "Completed", "Evidence or note"],
+        [
+            [f"{a['reference']} {a['description']}", a["owner"], a["completed_on"], a["evidence"] or a["note"]]
+            for a in changes["proposed_for_closure"]
+        ],
+    )
+    doc.add_heading("Slipped: due dates moved in the period", level=2)
+    _docx_table(
+        doc,
+        ["Action", "Owner", "Moved on", "Original date", "New date", "Days moved", "Reason"],
+        [
+            [
+                f"{s['reference']} {s['description']}",
+                s["owner"],
+                s["date"],
+                s["original"],
+                s["new"],
+                "" if s["days"] is None else s["days"],
+                s["reason"],
+            ]
+            for s in changes["slipped"]
+        ],
+    )
+
+
+def _docx_agencies(doc, content):
+    doc.add_heading("Progress by agency", level=2)
+    rag_labels = [x["label"] for x in content["overall"]["by_rag"]]
+    _docx_table(
+        doc,
+        ["Agency", *rag_labels],
+        [[a["short_name"], *[x["count"] for x in a["summary"]["by_rag"]]] for a in content["agencies"]],
+    )
+    for agency in content["agencies"]:
+        doc.add_heading(agency["name"], level=3)
+        _docx_table(
+            doc,
+            ["Action", "Status", "%", "RAG", "Latest note"],
+            [
+                [
+                    f"{a['reference']} {a['description']}",
+                    a["status_label"],
+                    f"{a['percent']}%",
+                    a["rag_label"],
+                    f"{a['note']} ({a['note_date']})" if a["note"] else "No note",
+                ]
+                for a in agency["actions"]
+            ],
+        )
+
+
+def _action_lines(actions):
+    return [f"{a['description']} [{a['reference']}] Status: {a['status_label']}" for a in actions]
+
+
+def _docx_plan(doc, content):
+    doc.add_heading("Appendix 1: Action plan", level=2)
+    for report in content["reports"]:
+        if not report["plan_rows"]:
+            continue
+        doc.add_heading(report["title"], level=3)
+        rows = []
+        for row in report["plan_rows"]:
+            number = f"{row['reference']}. " if row["reference"][:1].isdigit() else ""
+            rows.append(
+                [
+                    [number + row["text"], *row["sub_points"]],
+                    row["circumstances"],
+                    _action_lines(row["committee"]),
+                    _action_lines(row["single"]),
+                    row["timescales"],
+                ]
+            )
+        headers = ["Recommendation", report["circumstance_heading"], "Child Protection Committee", "Single agency"]
+        _docx_table(doc, [*headers, "Timescale"], rows)
+
+
+def _docx_recommendations(doc, content):
+    doc.add_heading("Appendix 2: Recommendations and the partnership's decisions", level=2)
+    for report in content["reports"]:
+        doc.add_heading(report["title"], level=3)
+        for group in report["themes"]:
+            if group["title"]:
+                doc.add_heading(group["title"], level=4)
+            for rec in group["recommendations"]:
+                if rec["lead_in"]:
+                    doc.add_paragraph(rec["lead_in"])
+                doc.add_paragraph(f"{rec['reference']}. {rec['text']}")
+                for point in rec["sub_points"]:
+                    doc.add_paragraph(point, style="List Bullet")
+                decision = f"Decision: {rec['decision_label']}" + (f": {rec['reason']}" if rec["reason"] else "")
+                doc.add_paragraph().add_run(decision).italic = True

@@ -1,0 +1,129 @@
+"""Writes to meetings and papers: each one atomic and validated; issuing freezes a paper for good."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import papers
+from .exports import render_paper_html, render_pdf
+from .models import Meeting, Paper
+
+PAPER_FIELDS = (
+    "meeting",
+    "title",
+    "purpose",
+    "proposals",
+    "recommendation",
+    "prepared_by_name",
+    "prepared_by_role",
+    "signed_on",
+    "period_start",
+    "as_at",
+)
+
+
+class PaperIssueError(Exception):
+    """The paper cannot be issued as it stands; the message says why."""
+
+
+class StaleDraftError(PaperIssueError):
+    """The plan changed since the draft was generated: the draft was regenerated and must be reviewed again."""
+
+
+@transaction.atomic
+def meeting_create(*, partnership, body, date, title=""):
+    meeting = Meeting(partnership=partnership, body=body, date=date, title=title)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def _generate(paper, reports):
+    period_start = paper.period_start or papers.default_period_start(paper.partnership, paper.as_at, paper.pk)
+    return papers.generate(partnership=paper.partnership, as_at=paper.as_at, period_start=period_start, reports=reports)
+
+
+@transaction.atomic
+def paper_create(*, partnership, created_by, reports, **fields):
+    """A draft paper, generated from the plan as at its as-at date."""
+    paper = Paper(partnership=partnership, created_by=created_by, **fields)
+    paper.full_clean(exclude=["reports"])
+    paper.content = _generate(paper, reports)
+    paper.generated_at = timezone.now()
+    paper.save()
+    paper.reports.set(reports)
+    return paper
+
+
+@transaction.atomic
+def paper_update(*, paper, reports, **fields):
+    """Change a draft's covering report or period, and regenerate it."""
+    paper = _locked_draft(paper)
+    for name, value in fields.items():
+        setattr(paper, name, value)
+    paper.full_clean(exclude=["reports"])
+    paper.content = _generate(paper, reports)
+    paper.generated_at = timezone.now()
+    paper.save()
+    paper.reports.set(reports)
+    return paper
+
+
+@transaction.atomic
+def paper_regenerate(*, paper):
+    """Rebuild a draft's content from the plan as at its date (a draft can be regenerated at will)."""
+    paper = _locked_draft(paper)
+    paper.content = _generate(paper, list(paper.reports.all()))
+    paper.generated_at = timezone.now()
+    paper.save(update_fields=["content", "generated_at", "updated_at"])
+    return paper
+
+
+def paper_issue(*, paper, issued_by):
+    """Freeze the paper: its content, HTML and PDF are stored and never change again.
+
+    The content is regenerated first; if it differs from the draft the coordinator reviewed, the draft is
+    updated (and kept) and StaleDraftError raised, so what is issued is always what was last seen.
+    """
+    with transaction.atomic():
+        paper = _locked_draft(paper)
+        if paper.as_at > timezone.localdate():
+            raise PaperIssueError(
+                f"The paper is as at {papers.long_date(paper.as_at)}, which has not ended yet: issue it on or after "
+                "that day, or change its as-at date."
+            )
+        fresh = _generate(paper, list(paper.reports.all()))
+        stale = not papers.content_equal(fresh, paper.content)
+        if stale:
+            paper.content, paper.generated_at = fresh, timezone.now()
+            paper.save(update_fields=["content", "generated_at", "updated_at"])
+        else:
+            _freeze(paper, issued_by)
+    if stale:
+        raise StaleDraftError(
+            "The plan changed since this draft was generated. The draft has been regenerated: check it, then issue."
+        )
+    return paper
+
+
+def _freeze(paper, issued_by):
+    paper.status = Paper.Status.ISSUED
+    paper.issued_at = timezone.now()
+    paper.issued_by = issued_by
+    paper.html = render_paper_html(paper)
+    paper.pdf = render_pdf(paper.html)
+    paper.full_clean(exclude=["reports"])
+    Paper.objects.filter(pk=paper.pk, status=Paper.Status.DRAFT).update(
+        status=paper.status, issued_at=paper.issued_at, issued_by=issued_by, html=paper.html, pdf=paper.pdf
+    )
+
+
+@transaction.atomic
+def paper_delete(*, paper):
+    _locked_draft(paper).delete()
+
+
+def _locked_draft(paper):
+    locked = Paper.objects.select_for_update().select_related("partnership", "meeting").get(pk=paper.pk)
+    if locked.is_issued:
+        raise PaperIssueError("The paper has been issued: it is frozen and can no longer be changed.")
+    return locked

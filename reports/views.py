@@ -1,0 +1,210 @@
+"""Meetings and progress papers. Views are thin: access helper, form, service, redirect."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from agencies.access import is_coordinator, membership_of, require_coordinator
+
+from . import exports, services
+from .forms import MeetingForm, PaperForm
+from .models import Meeting, Paper
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _member_partnership(user):
+    membership = membership_of(user)
+    if membership is None:
+        raise PermissionDenied("You are not a member of a partnership.")
+    return membership.agency.partnership
+
+
+def get_paper_for_user(request, pk, *, write=False):
+    """The paper, if the user's partnership owns it (else 404). A draft is the coordinator's until it is issued;
+    preparing, regenerating and issuing are the coordinator's alone (403 for anyone else)."""
+    paper = get_object_or_404(Paper.objects.for_user(request.user).select_related("meeting", "partnership"), pk=pk)
+    if (write or not paper.is_issued) and not is_coordinator(request.user):
+        raise PermissionDenied("Only the coordinator prepares papers; others read them once issued.")
+    return paper
+
+
+def _frozen(paper):
+    if paper.is_issued:
+        raise PermissionDenied("This paper has been issued: it is frozen and cannot be changed.")
+
+
+# --- meetings -------------------------------------------------------------------------------------------------
+
+
+@require_safe
+def meeting_list(request):
+    partnership = _member_partnership(request.user)
+    meetings = Meeting.objects.filter(partnership=partnership).prefetch_related("papers")
+    return render(
+        request, "reports/meeting_list.html", {"meetings": meetings, "is_coordinator": is_coordinator(request.user)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request):
+    partnership = require_coordinator(request.user).agency.partnership
+    form = MeetingForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(partnership=partnership, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Meeting recorded: {meeting}.")
+            return redirect("reports:meeting_list")
+    return render(request, "reports/meeting_form.html", {"form": form})
+
+
+# --- papers ---------------------------------------------------------------------------------------------------
+
+
+@require_safe
+def paper_list(request):
+    partnership = _member_partnership(request.user)
+    papers = Paper.objects.filter(partnership=partnership).select_related("meeting", "issued_by")
+    if not is_coordinator(request.user):
+        papers = papers.issued()
+    return render(
+        request, "reports/paper_list.html", {"papers": papers, "is_coordinator": is_coordinator(request.user)}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def paper_create(request):
+    partnership = require_coordinator(request.user).agency.partnership
+    initial = {"meeting": request.GET.get("meeting")} if request.GET.get("meeting") else {}
+    form = PaperForm(request.POST or None, partnership=partnership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            paper = services.paper_create(
+                partnership=partnership,
+                created_by=request.user,
+                reports=list(form.cleaned_data["reports"]),
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Draft paper generated. Check it, then issue it.")
+            return redirect(paper)
+    return render(request, "reports/paper_form.html", {"form": form, "paper": None})
+
+
+@require_http_methods(["GET", "POST"])
+def paper_edit(request, pk):
+    paper = get_paper_for_user(request, pk, write=True)
+    _frozen(paper)
+    form = PaperForm(request.POST or None, instance=paper, partnership=paper.partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            paper = services.paper_update(
+                paper=paper, reports=list(form.cleaned_data["reports"]), **form.service_fields()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Draft saved and regenerated.")
+            return redirect(paper)
+    return render(request, "reports/paper_form.html", {"form": form, "paper": paper})
+
+
+@require_safe
+def paper_detail(request, pk):
+    paper = get_paper_for_user(request, pk)
+    return render(
+        request,
+        "reports/paper_detail.html",
+        {**exports.paper_context(paper), "is_coordinator": is_coordinator(request.user)},
+    )
+
+
+@require_safe
+def paper_print(request, pk):
+    """The paper as a standalone document with print CSS and no navigation; an issued paper exactly as issued."""
+    paper = get_paper_for_user(request, pk)
+    return HttpResponse(paper.html if paper.is_issued else exports.render_paper_html(paper))
+
+
+def _download(paper, extension, body):
+    response = HttpResponse(body, content_type=CONTENT_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="{exports.paper_filename(paper, extension)}"'
+    return response
+
+
+@require_safe
+def paper_pdf(request, pk):
+    paper = get_paper_for_user(request, pk)
+    body = bytes(paper.pdf) if paper.is_issued else exports.render_pdf(exports.render_paper_html(paper))
+    return _download(paper, "pdf", body)
+
+
+@require_safe
+def paper_docx(request, pk):
+    paper = get_paper_for_user(request, pk)
+    return _download(paper, "docx", exports.paper_docx(paper))
+
+
+@require_safe
+def paper_csv(request, pk):
+    paper = get_paper_for_user(request, pk)
+    return _download(paper, "csv", exports.plan_csv(paper))
+
+
+@require_safe
+def paper_xlsx(request, pk):
+    paper = get_paper_for_user(request, pk)
+    return _download(paper, "xlsx", exports.plan_xlsx(paper))
+
+
+@require_POST
+def paper_regenerate(request, pk):
+    paper = get_paper_for_user(request, pk, write=True)
+    _frozen(paper)
+    services.paper_regenerate(paper=paper)
+    messages.success(request, "Draft regenerated from the plan as it stands.")
+    return redirect(paper)
+
+
+class IssueForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I have checked this paper. Issue it: it will be frozen and can no longer be changed or deleted."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def paper_issue(request, pk):
+    paper = get_paper_for_user(request, pk, write=True)
+    _frozen(paper)
+    form = IssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.paper_issue(paper=paper, issued_by=request.user)
+        except services.PaperIssueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Paper issued. It is frozen; its PDF is stored.")
+        return redirect(paper)
+    return render(request, "reports/paper_issue.html", {"paper": paper, "form": form})
+
+
+@require_POST
+def paper_delete(request, pk):
+    paper = get_paper_for_user(request, pk, write=True)
+    _frozen(paper)
+    services.paper_delete(paper=paper)
+    messages.success(request, "Draft deleted.")
+    return redirect("reports:paper_list")
