@@ -25,5 +25,6 @@ def get_action_for_user(request, pk, *, write=False):
     """The action, if the user's partnership owns it (else 404); for writing, only if they may update it (403)."""
     action = get_object_or_404(Action.objects.for_user(request.user).select_related("owner", "partnership"), pk=pk)
     if write and not can_update_action(request.user, action):
-        raise PermissionDenied("You may read this action but not update it: another agency owns it.")
+        # Not "another agency owns it": a reader of the owning agency is refused too.
+        raise PermissionDenied(f"You may read this action but not update it: {action.owner.name} updates it.")
     return action

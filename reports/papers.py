@@ -87,18 +87,25 @@ ACTION_FIELDS = (
 )
 
 
+def _latest_history(manager, moment, **filters):
+    """Each object's latest historical record before ``moment`` (deletion records included), in one query.
+
+    simple-history's ``latest_of_each()`` compares every record with every later one under the same filters,
+    which SQLite answers in time that grows with the square of the history; this looks up each object's latest
+    record by its id instead (the history table's id index).
+    """
+    latest = (
+        manager.filter(id=OuterRef("id"), history_date__lt=moment)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    return manager.filter(history_date__lt=moment, history_id=Subquery(latest), **filters)
+
+
 def actions_as_at(partnership, moment):
     """{action id: dict of ACTION_FIELDS} for the partnership's actions as they stood at ``moment``. Two queries."""
-    history = (
-        Action.history.filter(partnership_id=partnership.pk, history_date__lt=moment)
-        .latest_of_each()
-        .values("history_id", "history_type", *ACTION_FIELDS)
-    )
-    latest = {}
-    for row in history:  # two records may share a history_date: keep the later one
-        if row["id"] not in latest or row["history_id"] > latest[row["id"]]["history_id"]:
-            latest[row["id"]] = row
-    states = {pk: row for pk, row in latest.items() if row["history_type"] != "-"}
+    history = _latest_history(Action.history, moment, partnership_id=partnership.pk)
+    states = {row["id"]: row for row in history.values("history_type", *ACTION_FIELDS) if row["history_type"] != "-"}
 
     later = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=moment).order_by("created_at", "pk")
     unhistoried = (
@@ -122,19 +129,17 @@ def actions_as_at(partnership, moment):
 
 def decisions_as_at(partnership, moment, report_ids):
     """{recommendation id: (decision, reason, decided_on)} as at ``moment``. Two queries."""
-    history = (
-        ApplicabilityDecision.history.filter(
-            partnership_id=partnership.pk, recommendation__report_id__in=report_ids, history_date__lt=moment
-        )
-        .latest_of_each()
-        .values("history_id", "history_type", "recommendation_id", "decision", "reason", "decided_on")
-    )
-    latest = {}
-    for row in history:
-        key = row["recommendation_id"]
-        if key not in latest or row["history_id"] > latest[key]["history_id"]:
-            latest[key] = row
-    result = {k: (r["decision"], r["reason"], r["decided_on"]) for k, r in latest.items() if r["history_type"] != "-"}
+    history = _latest_history(
+        ApplicabilityDecision.history,
+        moment,
+        partnership_id=partnership.pk,
+        recommendation__report_id__in=report_ids,
+    ).values("history_type", "recommendation_id", "decision", "reason", "decided_on")
+    result = {
+        r["recommendation_id"]: (r["decision"], r["reason"], r["decided_on"])
+        for r in history
+        if r["history_type"] != "-"
+    }
     unhistoried = ApplicabilityDecision.objects.filter(
         partnership_id=partnership.pk, recommendation__report_id__in=report_ids, updated_at__lt=moment
     ).exclude(Exists(ApplicabilityDecision.history.filter(id=OuterRef("pk"))))

@@ -18,6 +18,7 @@ import datetime
 import os
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def synthetic_partnership(n_actions, updates_per_action):
     from agencies.models import Agency, Partnership
     from recommendations.models import Recommendation, SourceReport
 
-    rng = random.Random(2009)
+    rng = random.Random(2009)  # noqa: S311 (repeatable synthetic data, not security)
     partnership = Partnership.objects.create(name="Benchmark Area", slug="bench", committee_name="Bench CPC")
     agencies = [
         Agency.objects.create(partnership=partnership, name=f"Agency {n}", short_name=f"Ag{n}", slug=f"ag-{n}")
@@ -207,8 +208,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actions", type=int, default=2000)
     parser.add_argument("--updates-per-action", type=int, default=10)
-    parser.add_argument("--db", type=Path, default=Path("/tmp/bench-papers.sqlite3"))
-    parser.add_argument("--out", type=Path, default=Path("/tmp"))
+    parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "bench-papers.sqlite3")
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()))
     args = parser.parse_args()
     setup(args.db)
 
@@ -227,7 +228,8 @@ def main():
     )
 
     print(
-        "| case | actions | queries | generate (s) | HTML (s) | PDF total (s) | WeasyPrint alone (s) | pages | HTML KB | PDF KB |"
+        "| case | actions | queries | generate (s) | HTML (s) | PDF total (s) | WeasyPrint alone (s) "
+        "| pages | HTML KB | PDF KB |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in results:

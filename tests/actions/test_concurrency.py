@@ -69,9 +69,7 @@ def progress(author, percent):
 
 
 @pytest.mark.parametrize("attempt", range(3))
-def test_two_people_recording_progress_at_once_one_wins_and_one_gets_a_conflict(
-    agency, member, coordinator, attempt
-):
+def test_two_people_recording_progress_at_once_one_wins_and_one_gets_a_conflict(agency, member, coordinator, attempt):
     action = ActionFactory(owner=agency, status=Status.IN_PROGRESS, percent_complete=10)
     version = action.version
 
@@ -86,8 +84,12 @@ def test_two_people_recording_progress_at_once_one_wins_and_one_gets_a_conflict(
     assert update.author == (member, coordinator)[outcomes.index("saved")]
 
 
-def test_a_plan_edit_and_a_progress_update_at_once_do_not_overwrite_each_other(agency, other_agency, member, coordinator):
-    action = ActionFactory(owner=agency, status=Status.IN_PROGRESS, percent_complete=10, due_date=datetime.date(2030, 1, 31))
+def test_a_plan_edit_and_a_progress_update_at_once_do_not_overwrite_each_other(
+    agency, other_agency, member, coordinator
+):
+    action = ActionFactory(
+        owner=agency, status=Status.IN_PROGRESS, percent_complete=10, due_date=datetime.date(2030, 1, 31)
+    )
     version = action.version
 
     def edit(seen):

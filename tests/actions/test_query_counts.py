@@ -1,7 +1,9 @@
 """Query counts pinned on the list and report pages: the same bound for 5 actions as for 500.
 
-A page whose count grows with the number of actions has an N+1 query. Measured (SQLite and PostgreSQL alike):
-action list 12, My actions 8, report page 9, recommendation page 11.
+A page whose count grows with the number of actions has an N+1 query. Measured for a member, the same on SQLite
+and PostgreSQL and for 5 or 500 actions: action list 12 (13 filtered by a recommendation), My actions 8 (7 for the
+coordinator), report page 9, recommendation page 11, action page 8. Each includes the session, user, membership,
+agency and partnership lookups that every logged-in page makes.
 """
 
 import datetime
@@ -14,7 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, ActionRecommendation, ProgressUpdate, Status
-from tests.factories import DecisionFactory, MeetingFactory, RecommendationFactory, ThemeFactory
+from tests.factories import (
+    DecisionFactory,
+    MeetingFactory,
+    MembershipFactory,
+    RecommendationFactory,
+    ThemeFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +60,10 @@ def plan_of(partnership, agency, other_agency, member, coordinator, recommendati
             for i in range(n)
         )
         ActionRecommendation.objects.bulk_create(
-            [ActionRecommendation(action=a, recommendation=recommendation, is_primary=True, position=i) for i, a in enumerate(actions)]
+            [
+                ActionRecommendation(action=a, recommendation=recommendation, is_primary=True, position=i)
+                for i, a in enumerate(actions)
+            ]
             + [ActionRecommendation(action=a, recommendation=second, position=i) for i, a in enumerate(actions)]
         )
         ProgressUpdate.objects.bulk_create(
@@ -118,3 +130,30 @@ def test_no_page_makes_more_queries_for_more_actions(client_as, member, coordina
     plan_of(495)
     many = {user.username: count_queries(client_as(user), address) for user in (member, coordinator)}
     assert many == few
+
+
+def test_the_action_page_makes_the_same_queries_for_5_and_500_updates(client_as, member, agency, other_agency):
+    action = Action.objects.create(
+        partnership=agency.partnership, owner=agency, reference="MANY", level="committee", description="Busy"
+    )
+    authors = [member, MembershipFactory(agency=other_agency).user, UserFactory()]  # one author has no membership
+
+    def add_updates(n):
+        ProgressUpdate.objects.bulk_create(
+            ProgressUpdate(
+                action=action,
+                author=authors[i % len(authors)],
+                status_before=Status.NOT_STARTED,
+                status_after=Status.IN_PROGRESS,
+                percent_before=0,
+                percent_after=10,
+                note=f"Update {i}",
+            )
+            for i in range(n)
+        )
+
+    client = client_as(member)
+    add_updates(5)
+    few = count_queries(client, action.get_absolute_url())
+    add_updates(495)
+    assert count_queries(client, action.get_absolute_url()) == few <= 8

@@ -127,7 +127,11 @@ def test_the_reading_pages_refuse_other_methods(client_as, coordinator, printed,
 
 @pytest.mark.parametrize(
     "path",
-    ["/recommendations/no-such-report/", "/recommendations/haringey-jar/99/", "/recommendations/haringey-jar/99/decision/"],
+    [
+        "/recommendations/no-such-report/",
+        "/recommendations/haringey-jar/99/",
+        "/recommendations/haringey-jar/99/decision/",
+    ],
 )
 def test_an_unknown_report_or_recommendation_is_not_found(client_as, coordinator, printed, path):
     assert client_as(coordinator).get(path).status_code == 404
@@ -142,7 +146,9 @@ def test_the_report_page_lists_recommendations_in_printed_order_under_their_them
     page = text(response)
     assert response.status_code == 200
     assert "Ofsted, Healthcare Commission and HM Inspectorate of Constabulary, December 2008" in page
-    assert page.index("Ensure that all referrals are acknowledged.") < page.index("Strengthen the management oversight.")
+    assert page.index("Ensure that all referrals are acknowledged.") < page.index(
+        "Strengthen the management oversight."
+    )
     assert page.index(">Safeguarding</h2>") < page.index(">Leadership and management</h2>")
     assert "(2 sub-points)" in row(response, "2")
     assert [(theme.title, [rec.reference for rec in recs]) for theme, recs in response.context["groups"]] == [
@@ -272,7 +278,10 @@ def test_the_recommendation_page_shows_the_viewers_decision_only(
     assert "Covered by our own protocol." not in page
 
     DecisionFactory(
-        partnership=partnership, recommendation=two, reason="Applies through the national guidance.", decided_by=coordinator
+        partnership=partnership,
+        recommendation=two,
+        reason="Applies through the national guidance.",
+        decided_by=coordinator,
     )
     page = words(client_as(member).get(detail_url(two)))
     assert f"Adopt , decided 22 June 2009 (recorded by {coordinator.get_full_name()})." in page
@@ -316,7 +325,9 @@ def test_the_coordinator_records_a_decision_with_its_reason_and_history(client_a
     assert decision.decided_on == datetime.date(2009, 6, 22)
     assert decision.history.count() == 1
 
-    client.post(decision_url(two), {"decision": "adapt", "reason": "Scottish guidance instead.", "decided_on": "2009-09-01"})
+    client.post(
+        decision_url(two), {"decision": "adapt", "reason": "Scottish guidance instead.", "decided_on": "2009-09-01"}
+    )
     decision.refresh_from_db()
     assert decision.decision == "adapt"
     assert [h.decision for h in decision.history.order_by("history_date")] == ["adopt", "adapt"]
@@ -376,7 +387,9 @@ def test_another_partnerships_coordinator_records_only_their_own_decision(
     response = client_as(outsider).get(decision_url(two))
     assert response.context["form"]["decision"].value() == "under_consideration"
     assert "Ours." not in text(response)
-    client_as(outsider).post(decision_url(two), {"decision": "not_applicable", "reason": "Theirs.", "decided_on": "2009-07-01"})
+    client_as(outsider).post(
+        decision_url(two), {"decision": "not_applicable", "reason": "Theirs.", "decided_on": "2009-07-01"}
+    )
     ours.refresh_from_db()
     assert (ours.decision, ours.reason) == ("adopt", "Ours.")
     assert ApplicabilityDecision.objects.get(partnership=outsiders_partnership).reason == "Theirs."
