@@ -84,6 +84,8 @@ class ActionFilter(django_filters.FilterSet):
     def __init__(self, *args, partnership=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["owner"].queryset = Agency.objects.filter(partnership=partnership)
+        for name in ("report", "theme", "recommendation", "owner", "level", "status", "rag"):
+            self.filters[name].extra["empty_label"] = "Any"
 
     def _linked(self, queryset, **lookup):
         links = ActionRecommendation.objects.filter(action=OuterRef("pk"), **lookup)

@@ -248,8 +248,8 @@ def action_create_view(request):
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
+    action = get_action_for_user(request, pk)  # 404 for another partnership's action, before any role check
     require_coordinator(request.user)
-    action = get_action_for_user(request, pk, write=True)
     form = ActionPlanForm(request.POST or None, instance=action, partnership=action.partnership)
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -332,7 +332,7 @@ def test_the_coordinator_records_a_decision_with_its_reason_and_history(client_a
     assert decision.decision == "adapt"
     assert [h.decision for h in decision.history.order_by("history_date")] == ["adopt", "adapt"]
     page = text(client.get(decision_url(two)))
-    assert "Earlier decisions" in page
+    assert "History of this decision" in page
     assert "Adopt (decided 22 June 2009): Applies through the national guidance." in page
 
 
