@@ -6,19 +6,25 @@ decode entities, drop bullets and page artefacts) and compare it with what `load
 database.
 """
 
-import html
 import re
 
 import pytest
 from django.core.management import call_command
 
 from recommendations.models import Finding, Recommendation, SourceReport, Theme
+from tests.source_paper import (
+    GOOD_PRACTICE_LEAD_IN,
+    TABLE_HEADER,
+    appendix_2_lines,
+    column_text,
+    normalise,
+    rows_by_recommendation,
+    table_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
 SLUG = "jar-haringey-2008"
-GOOD_PRACTICE_LEAD_IN = "Whilst not a mandatory requirement, it would be good practice for the Local Authority to:"
-TABLE_HEADER = "RECOMMENDATION\tCircumstance in Haringey\tCHILD PROTECTION COMMITTEE\tSINGLE AGENCY\tTIMESCALE"
 
 #: "Circumstance in Haringey" bullets beside each recommendation, counted by hand from the source.
 CIRCUMSTANCES_PER_RECOMMENDATION = {
@@ -86,22 +92,6 @@ TABLE_JOINS = {
 # --- reading the source -------------------------------------------------------------------------------------
 
 
-def normalise(text):
-    """Strip tags, decode entities, drop bullets and markdown markers, collapse whitespace."""
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = html.unescape(text)
-    text = text.replace("•", " ").replace("**", " ")
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def appendix_2(source_text):
-    return source_text[source_text.index("**APPENDIX 2**") :]
-
-
-def appendix_2_lines(source_text):
-    return appendix_2(source_text).split("\n")
-
-
 def section(source_text, start_heading, end_heading):
     """The lines of Appendix 2 strictly between two headings."""
     lines = appendix_2_lines(source_text)
@@ -119,43 +109,6 @@ def normalised_appendix_2(source_text):
         line = re.sub(r"^(## |- )", "", line)
         kept.append(line)
     return normalise("\n".join(kept))
-
-
-def table_rows(source_text):
-    """Every five-cell row of the key recommendations table, header rows left out, in printed order."""
-    rows = []
-    after_lead_in = False
-    lines = appendix_2_lines(source_text)
-    start = lines.index("## KEY RECOMMENDATIONS")
-    for line in lines[start + 1 :]:
-        if line.startswith(GOOD_PRACTICE_LEAD_IN):
-            after_lead_in = True
-        cells = line.split("\t")
-        if len(cells) == 5 and line != TABLE_HEADER:
-            rows.append((cells, after_lead_in))
-    return rows
-
-
-def rows_by_recommendation(source_text):
-    """Group the table rows under the recommendation that starts them: a numbered first cell, or (after the
-    good-practice lead-in) any non-empty first cell. Other rows continue the row above across a page break."""
-    groups = {}
-    current = None
-    good_practice = 0
-    for cells, after_lead_in in table_rows(source_text):
-        first = normalise(cells[0])
-        number = re.match(r"^(\d+)\. ", first)
-        if number:
-            current = number.group(1)
-        elif after_lead_in and first:
-            good_practice += 1
-            current = f"GP{good_practice}"
-        groups.setdefault(current, []).append(cells)
-    return groups
-
-
-def column_text(rows, column):
-    return normalise(" ".join(cells[column] for cells in rows))
 
 
 # --- the database -------------------------------------------------------------------------------------------

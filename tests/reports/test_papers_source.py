@@ -7,7 +7,6 @@ decode entities, drop bullets) and each recommendation's row compared with the p
 import datetime
 import html
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -15,12 +14,11 @@ from django.core.management import call_command
 from agencies.models import Partnership
 from recommendations.models import SourceReport
 from reports import papers
+from tests.source_paper import column_text as column
+from tests.source_paper import normalise, read_source, rows_by_recommendation
 
 pytestmark = pytest.mark.django_db
 
-SOURCE = Path(__file__).resolve().parents[2] / "fixtures" / "source" / "cog-2009-06-03-laming-and-haringey-jar.md"
-HEADER = "RECOMMENDATION\tCircumstance in Haringey\tCHILD PROTECTION COMMITTEE\tSINGLE AGENCY\tTIMESCALE"
-GOOD_PRACTICE = "Whilst not a mandatory requirement"
 LAMING_THEMES = [
     "",
     "Leadership and accountability",
@@ -33,34 +31,9 @@ LAMING_THEMES = [
 ]
 
 
-def normalise(text):
-    text = html.unescape(re.sub(r"<[^>]+>", " ", text)).replace("•", " ").replace("**", " ")
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def source_rows():
     """{reference: [five cells of each table row, continuation rows included]} from Appendix 2 of the source."""
-    text = SOURCE.read_text(encoding="utf-8")
-    lines = text[text.index("## KEY RECOMMENDATIONS") :].split("\n")
-    rows, current, good_practice, after_lead_in = {}, None, 0, False
-    for line in lines:
-        after_lead_in = after_lead_in or line.startswith(GOOD_PRACTICE)
-        cells = line.split("\t")
-        if len(cells) != 5 or line == HEADER:
-            continue
-        first = normalise(cells[0])
-        number = re.match(r"^(\d+)\. ", first)
-        if number:
-            current = number.group(1)
-        elif after_lead_in and first:
-            good_practice += 1
-            current = f"GP{good_practice}"
-        rows.setdefault(current, []).append(cells)
-    return rows
-
-
-def column(cells_list, index):
-    return normalise(" ".join(cells[index] for cells in cells_list))
+    return rows_by_recommendation(read_source())
 
 
 def paragraphs(cells_list, index):
