@@ -10,6 +10,8 @@ from django.template.loader import render_to_string
 
 from actions.spreadsheets import neutralise
 
+from .papers import long_date
+
 PLAN_COLUMNS = (
     "Report",
     "Recommendation",
@@ -174,10 +176,6 @@ def paper_docx(paper):
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-def long_date(value):
-    return f"{value.day} {value:%B %Y}" if value else ""
 
 
 def _page(section, *, landscape):
