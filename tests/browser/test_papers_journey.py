@@ -156,7 +156,7 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
 
     # The form: every field filled.
     expect(page.get_by_role("heading", level=1)).to_have_text("Prepare a paper")
-    page.get_by_label("Meeting", exact=True).select_option(label=str(data.meeting))
+    page.get_by_label("Meeting").select_option(label=str(data.meeting))
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Purpose").fill("To advise the Chief Officers Group of progress since the last meeting.")
     page.get_by_label("Proposals").fill("Most actions are on course.\n\nTraining has slipped; see the appendix.")
@@ -191,7 +191,9 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
     expect(page.locator('link[rel="stylesheet"][href$="css/print.css"]')).to_have_count(1)
     page.emulate_media(media="print")
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.get_by_role("banner")).to_be_hidden()  # the site header, brand and all
     expect(page.get_by_role("region", name="About this paper")).to_be_hidden()
+    expect(page.get_by_role("status")).to_be_hidden()  # the "Draft paper generated" message
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     page.emulate_media(media="screen")
 
@@ -202,7 +204,7 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
     expect(page.get_by_role("link")).to_have_count(0)
     assert page.evaluate(
         """() => [...document.styleSheets].some(sheet => [...sheet.cssRules].some(
-                 rule => rule instanceof CSSPageRule && /A4/.test(rule.style.getPropertyValue('size'))))"""
+                 rule => rule instanceof CSSPageRule && /a4/i.test(rule.style.getPropertyValue('size'))))"""
     ), "the print view has no @page rule for A4"
     page.emulate_media(media="print")
     expect(appendix(page)).to_contain_text(AUDIT)
@@ -217,10 +219,10 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
 
     docx = download(page, "Word (.docx)", tmp_path)
     document = Document(docx)
-    texts = [p.text for p in document.paragraphs]
-    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    assert any(AUDIT in text for text in texts)
-    assert any(text.startswith("1. Purpose") or text == "Purpose" for text in texts) or "1. Purpose" in texts
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert {"1. Purpose", "2. Proposals", "3. Recommendation"} <= set(headings)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert any(AUDIT in text for text in cells)
 
     rows = list(csv.DictReader(io.StringIO(download(page, "Action plan (CSV)", tmp_path).read_text("utf-8-sig"))))
     assert {row["Action"] for row in rows} == {AUDIT, TRAINING, HEALTH}
@@ -296,7 +298,7 @@ def test_a_member_reads_issued_papers_but_cannot_prepare_one(page, live_server, 
     expect(table).to_contain_text(TITLE)
     expect(table).not_to_contain_text("Work in progress")
 
-    table.get_by_role("link", name=TITLE).click()
+    table.get_by_role("link", name=TITLE, exact=True).click()
     expect(page).to_have_url(url(live_server, "reports:paper_detail", issued.pk))
     expect(appendix(page)).to_contain_text(AUDIT)
     for control in ("Edit the draft", "Regenerate from the plan", "Issue the paper…", "Delete the draft"):
@@ -318,21 +320,40 @@ def test_a_member_reads_issued_papers_but_cannot_prepare_one(page, live_server, 
 # --- Accessibility of every page of the papers and the dashboard ----------------------------------------------------
 
 
-def _coordinator(name, *args, make=None):
+def _coordinator(name, make=None, with_pk=False):
+    """The coordinator opens the page, after ``make(data)`` built what it shows (its pk in the URL if with_pk)."""
+
     def visit(page, live_server, login, data):
-        path_args = [make(data).pk] if make else args
-        login(data.coordinator, next_path=reverse(name, args=path_args))
+        made = make(data) if make else None
+        login(data.coordinator, next_path=reverse(name, args=[made.pk] if with_pk else []))
 
     return visit
+
+
+def _draft_and_issued(data):
+    issued_paper(data, title="Summer progress paper")
+    return make_paper(data)
 
 
 def _failed_paper_form(page, live_server, login, data):
     login(data.coordinator, next_path=reverse("reports:paper_create"))
     page.get_by_label("As at").fill(data.today.isoformat())
     page.get_by_label("Period start").fill((data.today + datetime.timedelta(days=3)).isoformat())
-    page.locator("form").evaluate("form => form.noValidate = true")
+    page.locator("main form").evaluate("form => form.noValidate = true")
     page.get_by_role("button", name="Save and generate the draft").click()
-    expect(page.locator(".invalid-feedback, .is-invalid").first).to_be_visible()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Nothing was saved")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name=re.compile("^Period start"))).to_be_visible()
+
+
+def _failed_meeting_form(page, live_server, login, data):
+    login(data.coordinator, next_path=reverse("reports:meeting_create"))
+    page.get_by_label("Body").select_option(label="Chief Officers Group")
+    page.get_by_label("Date").fill(data.meeting.date.isoformat())  # that body already meets that day
+    page.get_by_role("button", name="Record the meeting").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nothing was saved")
+    assert Meeting.objects.count() == 2
 
 
 def _member_issued(page, live_server, login, data):
@@ -351,15 +372,16 @@ def _narrow(visit):
 PAPER_PAGES = {
     "dashboard": _coordinator("reports:dashboard"),
     "dashboard-narrow": _narrow(_coordinator("reports:dashboard")),
-    "paper-list": _coordinator("reports:paper_list", make=make_paper),
+    "paper-list": _coordinator("reports:paper_list", _draft_and_issued),
     "paper-form": _coordinator("reports:paper_create"),
     "paper-form-failed": _failed_paper_form,
-    "paper-preview": _coordinator("reports:paper_detail", make=make_paper),
-    "paper-issue": _coordinator("reports:paper_issue", make=make_paper),
-    "paper-print": _coordinator("reports:paper_print", make=make_paper),
+    "paper-preview": _coordinator("reports:paper_detail", make_paper, with_pk=True),
+    "paper-issue": _coordinator("reports:paper_issue", make_paper, with_pk=True),
+    "paper-print": _coordinator("reports:paper_print", make_paper, with_pk=True),
     "paper-issued-member": _member_issued,
     "meeting-list": _coordinator("reports:meeting_list"),
     "meeting-form": _coordinator("reports:meeting_create"),
+    "meeting-form-failed": _failed_meeting_form,
 }
 
 
