@@ -73,9 +73,7 @@ def papers_plan(partnership, agency, other_agency, coordinator, member):
 
     audit = make("sw-1", AUDIT, status=Status.IN_PROGRESS, percent_complete=20)
     ProgressUpdateFactory(action=audit, author=member, percent_after=20, note="Audit template agreed.")
-    training = make(
-        "sw-2", TRAINING, level=Action.Level.SINGLE_AGENCY, due_date=today - datetime.timedelta(days=10)
-    )
+    training = make("sw-2", TRAINING, level=Action.Level.SINGLE_AGENCY, due_date=today - datetime.timedelta(days=10))
     health = make(
         "nhs-1",
         HEALTH,
@@ -160,7 +158,7 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Purpose").fill("To advise the Chief Officers Group of progress since the last meeting.")
     page.get_by_label("Proposals").fill("Most actions are on course.\n\nTraining has slipped; see the appendix.")
-    page.get_by_label("Recommendation", exact=False).fill("The Chief Officers Group is asked to note this report.")
+    page.get_by_label("Recommendation").fill("The Chief Officers Group is asked to note this report.")
     page.get_by_label("Prepared by").fill("Susan Taylor")
     page.get_by_label("Role").fill("Chair of Child Protection Committee")
     page.get_by_label("Date of the report").fill(data.today.isoformat())
@@ -173,6 +171,7 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
     page.get_by_role("button", name="Save and generate the draft").click()
 
     # The preview: covering report, summary, appendix.
+    page.wait_for_url(re.compile(r"/reports/papers/\d+/$"))
     paper = Paper.objects.get()
     expect(page).to_have_url(url(live_server, "reports:paper_detail", paper.pk))
     expect(page.get_by_role("status").first).to_have_text("Draft paper generated. Check it, then issue it.")
@@ -234,11 +233,13 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
     # Issuing: a confirmation step, then the paper is frozen.
     page.get_by_role("link", name="Issue the paper…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Issue the paper")
+    confirm = page.get_by_label("I have checked this paper.")
     page.get_by_role("button", name="Issue and freeze the paper").click()  # not confirmed: the browser refuses
+    assert confirm.evaluate("box => box.validity.valueMissing")
     expect(page).to_have_url(url(live_server, "reports:paper_issue", paper.pk))
     paper.refresh_from_db()
     assert not paper.is_issued
-    page.get_by_label("I have checked this paper.").check()
+    confirm.check()
     page.get_by_role("button", name="Issue and freeze the paper").click()
     expect(page).to_have_url(url(live_server, "reports:paper_detail", paper.pk))
     expect(page.get_by_role("status").first).to_have_text("Paper issued. It is frozen; its PDF is stored.")
@@ -386,7 +387,9 @@ PAPER_PAGES = {
 
 
 @pytest.mark.parametrize("name", PAPER_PAGES)
-def test_paper_page_has_no_serious_accessibility_violations(name, page, live_server, login, papers_plan, assert_accessible):
+def test_paper_page_has_no_serious_accessibility_violations(
+    name, page, live_server, login, papers_plan, assert_accessible
+):
     PAPER_PAGES[name](page, live_server, login, papers_plan)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(name)
