@@ -34,7 +34,7 @@ def test_postgresql_comes_from_database_url():
         DEBUG="1",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/cptracker",
     )
-    assert result.stdout.strip() == "('django.db.backends.postgresql', 'cptracker')"
+    assert result.stdout.strip() == "django.db.backends.postgresql cptracker"
 
 
 def test_sqlite_is_the_default_database():
@@ -44,7 +44,7 @@ def test_sqlite_is_the_default_database():
 
 def test_uk_time_zone_language_and_dates():
     result = settings_value("s.TIME_ZONE, s.LANGUAGE_CODE, s.DATE_FORMAT", DEBUG="1")
-    assert result.stdout.strip() == "('Europe/London', 'en-gb', 'j F Y')"
+    assert result.stdout.strip() == "Europe/London en-gb j F Y"
 
 
 def test_cookies_are_secure_outside_development():
