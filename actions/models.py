@@ -82,7 +82,11 @@ class Action(models.Model):
     class Meta:
         ordering = ["partnership", "reference"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "reference"], name="action_unique_reference"),
+            models.UniqueConstraint(
+                fields=["partnership", "reference"],
+                name="action_unique_reference",
+                violation_error_message="The partnership already has an action with this reference.",
+            ),
             models.CheckConstraint(
                 condition=Q(percent_complete__gte=0) & Q(percent_complete__lte=100),
                 name="action_percent_complete_range",

@@ -35,7 +35,11 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["-date", "body"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "body", "date"], name="meeting_unique_body_date"),
+            models.UniqueConstraint(
+                fields=["partnership", "body", "date"],
+                name="meeting_unique_body_date",
+                violation_error_message="A meeting of this body on this date is already recorded.",
+            ),
         ]
 
     def __str__(self):

@@ -679,7 +679,7 @@ def test_the_coordinator_may_choose_the_primary_recommendation(client_as, coordi
     ("overrides", "message"),
     [
         pytest.param({"recommendations": []}, "This field is required.", id="no-recommendation"),
-        pytest.param({"reference": "JAR-2-C3"}, "already exists", id="duplicate-reference"),
+        pytest.param({"reference": "JAR-2-C3"}, "already has an action with this reference", id="duplicate-reference"),
         pytest.param({"owner": "", "description": ""}, "This field is required.", id="no-owner"),
         pytest.param({"reference": "has spaces"}, "Enter a valid “slug”", id="bad-reference"),
     ],

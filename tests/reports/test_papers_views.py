@@ -115,6 +115,18 @@ def test_the_coordinator_records_a_meeting(client_as, coordinator, partnership):
     assert Meeting.objects.filter(partnership=partnership, date=datetime.date(2009, 12, 2)).exists()
 
 
+def test_a_second_meeting_of_the_same_body_on_the_same_day_is_refused_with_a_clear_message(
+    client_as, coordinator, partnership
+):
+    client = client_as(coordinator)
+    data = {"body": "cog", "date": "2009-12-02", "title": "Chief Officers Group"}
+    assert client.post(reverse("reports:meeting_create"), data).status_code == 302
+    response = client.post(reverse("reports:meeting_create"), {**data, "title": "Again"})
+    assert response.status_code == 200
+    assert "A meeting of this body on this date is already recorded." in response.content.decode()
+    assert Meeting.objects.filter(partnership=partnership, date=datetime.date(2009, 12, 2)).count() == 1
+
+
 def test_the_coordinator_prepares_a_paper(client_as, coordinator, meeting, recommendation, partnership):
     client = client_as(coordinator)
     assert client.get(reverse("reports:paper_create") + f"?meeting={meeting.pk}").status_code == 200
