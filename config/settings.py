@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,11 +22,14 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG", False)
+#: Serving the application (config/wsgi.py) refuses to start without a SECRET_KEY from the environment unless DEBUG
+#: is on; management commands (migrations, checks) may run without one, on a throwaway random key.
+SECRET_KEY_REQUIRED = not DEBUG and not env_bool("TESTING")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not env_bool("TESTING"):
-        raise ImproperlyConfigured("Set SECRET_KEY in the environment (or DEBUG=1 for local development).")
-    SECRET_KEY = "insecure-development-key-never-used-in-production"  # noqa: S105
+    SECRET_KEY = (
+        get_random_secret_key() if SECRET_KEY_REQUIRED else "insecure-development-key-never-used-in-production"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -8,19 +8,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def settings_value(expression, **env):
-    """Evaluate an expression on config.settings in a fresh interpreter with exactly this environment."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "TESTING", "DATABASE_URL"}}
-    code = f"import config.settings as s; print({expression})"
+def settings_value(expression, *, module="config.settings", **env):
+    """Evaluate an expression on a settings module in a fresh interpreter with exactly this environment."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "TESTING", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    code = f"import {module} as s; print({expression})"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=False
     )
 
 
-def test_it_refuses_to_start_in_production_without_a_secret_key():
-    result = settings_value("s.DEBUG")
+def test_the_served_application_refuses_to_start_without_a_secret_key():
+    result = settings_value("s.application", module="config.wsgi")
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_the_served_application_starts_with_a_secret_key():
+    result = settings_value("type(s.application).__name__", module="config.wsgi", SECRET_KEY="x" * 50)
+    assert result.stdout.strip() == "WSGIHandler", result.stderr
+
+
+def test_management_commands_without_a_secret_key_get_a_random_one_not_the_development_key():
+    first = settings_value("s.SECRET_KEY").stdout.strip()
+    second = settings_value("s.SECRET_KEY").stdout.strip()
+    assert first != second
+    assert "insecure" not in first
 
 
 def test_debug_is_off_unless_asked_for():
