@@ -4,7 +4,7 @@ from django import forms
 
 from recommendations.models import SourceReport
 
-from .models import Meeting, Paper
+from .models import PAPER_FIELDS, Meeting, Paper
 
 
 class DateInput(forms.DateInput):
@@ -32,19 +32,7 @@ class PaperForm(forms.ModelForm):
 
     class Meta:
         model = Paper
-        fields = [
-            "meeting",
-            "title",
-            "purpose",
-            "proposals",
-            "recommendation",
-            "prepared_by_name",
-            "prepared_by_role",
-            "signed_on",
-            "reports",
-            "period_start",
-            "as_at",
-        ]
+        fields = [*PAPER_FIELDS, "reports"]  # the layout below sets the order
         widgets = {
             "signed_on": DateInput(),
             "period_start": DateInput(),

@@ -51,6 +51,21 @@ class Meeting(models.Model):
     natural_key.dependencies = ["agencies.partnership"]
 
 
+#: The fields of a paper the coordinator writes (its national reports are set apart).
+PAPER_FIELDS = (
+    "meeting",
+    "title",
+    "purpose",
+    "proposals",
+    "recommendation",
+    "prepared_by_name",
+    "prepared_by_role",
+    "signed_on",
+    "period_start",
+    "as_at",
+)
+
+
 class PaperQuerySet(models.QuerySet):
     def for_user(self, user):
         """Every paper of the user's partnership (drafts included: the views decide who reads a draft)."""

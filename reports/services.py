@@ -7,19 +7,6 @@ from . import papers
 from .exports import render_paper_html, render_pdf
 from .models import Meeting, Paper
 
-PAPER_FIELDS = (
-    "meeting",
-    "title",
-    "purpose",
-    "proposals",
-    "recommendation",
-    "prepared_by_name",
-    "prepared_by_role",
-    "signed_on",
-    "period_start",
-    "as_at",
-)
-
 
 class PaperIssueError(Exception):
     """The paper cannot be issued as it stands; the message says why."""
