@@ -15,6 +15,7 @@ from actions.models import Action, ProgressUpdate, Status
 from actions.services import ConflictError, ProgressChange, action_record_progress
 from actions.spreadsheets import COLUMNS, bulk_record_changes, check_rows, neutralise
 from tests.factories import ActionFactory, RecommendationFactory, SourceReportFactory, UserFactory
+from tests.helpers import words as text
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +84,6 @@ def record_elsewhere(action, author, **values):
     """A progress update made through the ordinary form's service, as someone else would make it."""
     change = ProgressChange(due_date=action.due_date, **values)
     action_record_progress(action=action, author=author, expected_version=action.version, change=change)
-
-
-def text(response):
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
 
 
 @pytest.fixture

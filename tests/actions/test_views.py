@@ -5,7 +5,6 @@ Dates are relative to ``timezone.localdate()`` so that the tests mean the same o
 """
 
 import datetime
-import html
 import re
 from pathlib import Path
 from unittest import mock
@@ -30,24 +29,11 @@ from tests.factories import (
     SourceReportFactory,
     ThemeFactory,
 )
+from tests.helpers import days, text, words
 
 pytestmark = pytest.mark.django_db
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-
-
-def days(n):
-    return timezone.localdate() + datetime.timedelta(days=n)
-
-
-def text(response):
-    """The page as a reader sees its words: entities decoded."""
-    return html.unescape(response.content.decode())
-
-
-def words(response):
-    """The page's text without tags, in single spaces."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def state(action):

@@ -24,21 +24,9 @@ from tests.factories import (
     SourceReportFactory,
     ThemeFactory,
 )
+from tests.helpers import days, text, words
 
 pytestmark = pytest.mark.django_db
-
-
-def days(n):
-    return timezone.localdate() + datetime.timedelta(days=n)
-
-
-def text(response):
-    return html.unescape(response.content.decode())
-
-
-def words(response):
-    """The page's text without tags, in single spaces."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
 
 
 def row(response, reference):

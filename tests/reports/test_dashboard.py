@@ -15,14 +15,11 @@ from tests.factories import (
     RecommendationFactory,
     SourceReportFactory,
 )
+from tests.helpers import days
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("reports:dashboard")
-
-
-def days(n):
-    return timezone.localdate() + datetime.timedelta(days=n)
 
 
 def backdate(update, moment):

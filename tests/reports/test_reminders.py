@@ -1,5 +1,3 @@
-import datetime
-
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
@@ -10,6 +8,7 @@ from actions.models import Status
 from agencies.models import Membership
 from reports.reminders import send_reminders
 from tests.factories import ActionFactory, AgencyFactory, MembershipFactory
+from tests.helpers import days
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("settings_site_url")]
 
@@ -20,10 +19,6 @@ SITE = "https://tracker.example.org"
 def settings_site_url(settings):
     settings.SITE_URL = SITE + "/"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-def days(n):
-    return timezone.localdate() + datetime.timedelta(days=n)
 
 
 def send(**kwargs):
