@@ -151,7 +151,7 @@ def record_progress(request, pk):
                 change=form.change(),
             )
         except ConflictError as exc:
-            conflict = _conflict_context(action, exc.current, form)
+            conflict = _conflict_context(exc.current, form)
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
@@ -169,9 +169,9 @@ def record_progress(request, pk):
     )
 
 
-def _conflict_context(action, current, form):
+def _conflict_context(current, form):
     """What changed since the person opened the form; their own input stays in the form for a second save."""
-    seen = form.cleaned_data["version"]
+    seen = form.cleaned_data["version"] or 0
     form.data = form.data.copy()
     form.data["version"] = current.version
     return {
@@ -265,9 +265,7 @@ def action_edit(request, pk):
                 recommendations=data["ordered_recommendations"],
             )
         except ConflictError as exc:
-            conflict = {"current": exc.current, "updates": []}
-            form.data = form.data.copy()
-            form.data["version"] = exc.current.version
+            conflict = _conflict_context(exc.current, form)
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
