@@ -43,6 +43,20 @@ class ActionQuerySet(models.QuerySet):
 
         return self.annotate(rag=rag_expression(today))
 
+    def for_lists(self, today):
+        """What every list of actions shows: RAG, owner, the recommendations answered (primary first) and
+        the time of the last progress update, in two queries however many actions there are."""
+        links = models.Prefetch(
+            "links",
+            queryset=ActionRecommendation.objects.select_related("recommendation__report").order_by("-is_primary"),
+        )
+        return (
+            self.with_rag(today)
+            .select_related("owner")
+            .prefetch_related(links)
+            .annotate(last_update=models.Max("updates__created_at"))
+        )
+
     def without_update_since(self, moment):
         """Open actions with no progress update recorded since ``moment`` (e.g. the last meeting)."""
         return self.open().exclude(updates__created_at__gte=moment)

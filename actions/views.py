@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Max, Prefetch
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,32 +16,14 @@ from reports.models import Meeting
 from .access import can_update_action, get_action_for_user
 from .filters import ActionFilter
 from .forms import ActionPlanForm, ProgressForm
-from .models import Action, ActionRecommendation, ProgressUpdate
+from .models import CLOSED_STATUSES, Action, ProgressUpdate
 from .services import ConflictError, action_create, action_record_progress, action_update_plan
 from .timescales import due_date_from_timescale
-
-LINKS = Prefetch(
-    "links", queryset=ActionRecommendation.objects.select_related("recommendation__report").order_by("-is_primary")
-)
-
-
-def list_queryset(user, today):
-    return (
-        Action.objects.for_user(user)
-        .with_rag(today)
-        .select_related("owner")
-        .prefetch_related(LINKS)
-        .annotate(last_update=Max("updates__created_at"))
-    )
 
 
 @require_safe
 def home(request):
     return redirect("actions:my_actions")
-
-
-def _last_meeting(partnership, today):
-    return Meeting.objects.filter(partnership=partnership, date__lte=today).order_by("-date").first()
 
 
 @require_safe
@@ -51,18 +33,19 @@ def my_actions(request):
     today = timezone.localdate()
     if membership is None:
         return render(request, "actions/no_membership.html", status=403)
-    meeting = _last_meeting(membership.agency.partnership, today)
-    since = timezone.make_aware(datetime.datetime.combine(meeting.date, datetime.time.min)) if meeting else None
+    meeting = Meeting.objects.last_for(membership.agency.partnership, today)
+    since = meeting.started_at if meeting else None
     actions = (
-        list_queryset(request.user, today)
+        Action.objects.for_user(request.user)
+        .for_lists(today)
         .filter(owner=membership.agency)
         .order_by(F("due_date").asc(nulls_last=True), "reference")  # undated last, on SQLite as on PostgreSQL
     )
     groups = {"overdue": [], "due_soon": [], "no_update": [], "rest": []}
     soon = today + datetime.timedelta(days=30)
     for action in actions:
-        is_open = action.status in ("not_started", "in_progress")
-        if is_open and action.due_date and action.due_date < today:
+        is_open = action.status not in CLOSED_STATUSES
+        if action.is_overdue(today):
             groups["overdue"].append(action)
         elif is_open and action.due_date and action.due_date <= soon:
             groups["due_soon"].append(action)
@@ -100,7 +83,7 @@ class ActionListView(FilterView):
     http_method_names = ["get", "head", "options"]
 
     def get_queryset(self):
-        return list_queryset(self.request.user, timezone.localdate()).order_by("reference")
+        return Action.objects.for_user(self.request.user).for_lists(timezone.localdate()).order_by("reference")
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

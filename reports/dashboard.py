@@ -11,11 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Max, Prefetch
 from django.urls import reverse
-from django.utils import timezone
 
-from actions.models import CLOSED_STATUSES, Action, ActionRecommendation, Status
+from actions.models import CLOSED_STATUSES, Action, Status
 from actions.rag import Rag
 from agencies.access import partnership_of
 from reports.models import Meeting
@@ -118,41 +116,16 @@ class Dashboard:
         return sum(len(band.items) for band in self.overdue_bands)
 
 
-def dashboard_actions(user, today):
-    """The partnership's actions, RAG-annotated, with last update time, owner and report links: two queries."""
-    links = Prefetch(
-        "links",
-        queryset=ActionRecommendation.objects.select_related("recommendation__report").order_by(
-            "recommendation__report__published_on", "recommendation__report__title"
-        ),
-    )
-    return (
-        Action.objects.for_user(user)
-        .with_rag(today)
-        .select_related("owner")
-        .prefetch_related(links)
-        .annotate(last_update=Max("updates__created_at"))
-        .order_by("due_date", "reference")
-    )
-
-
-def last_meeting(partnership, today):
-    """The partnership's last meeting on or before ``today`` (any body), or None."""
-    if partnership is None:
-        return None
-    return Meeting.objects.filter(partnership=partnership, date__lte=today).order_by("-date").first()
-
-
 def build_dashboard(user, today):
     """Everything the dashboard shows, scoped to the user's partnership, in a fixed number of queries."""
     partnership = partnership_of(user)
-    meeting = last_meeting(partnership, today)
-    since = _start_of(meeting)
+    meeting = Meeting.objects.last_for(partnership, today)
+    since = meeting.started_at if meeting else None
     overall = Summary("All actions", url=actions_list_url())
     reports, agencies, order = {}, {}, {}
     bands = [OverdueBand(*band) for band in OVERDUE_BANDS]
     stale, upcoming = [], []
-    for action in dashboard_actions(user, today):
+    for action in Action.objects.for_user(user).for_lists(today).order_by("due_date", "reference"):
         overall.add(action, today)
         for report in _reports_of(action):
             key = report.pk if report else None
@@ -188,13 +161,6 @@ def build_dashboard(user, today):
         status_chart=charts.status_by_report_svg([(s.label, s.by_status) for s in report_list]),
         rag_chart=charts.rag_by_agency_svg([(s.label, s.by_rag) for s in agency_list]),
     )
-
-
-def _start_of(meeting):
-    """The moment the meeting's day began (local time): updates from then on count as "since the meeting"."""
-    if meeting is None:
-        return None
-    return timezone.make_aware(datetime.datetime.combine(meeting.date, datetime.time.min))
 
 
 def _reports_of(action):

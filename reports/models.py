@@ -1,8 +1,11 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import Partnership
 
@@ -10,6 +13,12 @@ from agencies.models import Partnership
 class MeetingQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(partnership__in=Partnership.objects.for_user(user))
+
+    def last_for(self, partnership, today):
+        """The partnership's last meeting (any body) on or before ``today``, or None."""
+        if partnership is None:
+            return None
+        return self.filter(partnership=partnership, date__lte=today).order_by("-date").first()
 
 
 class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
@@ -49,6 +58,11 @@ class Meeting(models.Model):
         return (*self.partnership.natural_key(), self.body, self.date.isoformat())
 
     natural_key.dependencies = ["agencies.partnership"]
+
+    @property
+    def started_at(self):
+        """The moment the meeting's day began (local time): updates from then on count as "since the meeting"."""
+        return timezone.make_aware(datetime.datetime.combine(self.date, datetime.time.min))
 
 
 #: The fields of a paper the coordinator writes (its national reports are set apart).
