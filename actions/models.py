@@ -23,6 +23,14 @@ class Status(models.TextChoices):
 #: Statuses under which an action can no longer be overdue.
 CLOSED_STATUSES = (Status.COMPLETE, Status.ONGOING, Status.NOT_APPLICABLE)
 
+#: How long overdue actions have been overdue, as papers and the dashboard report it:
+#: (key, label, fewest days overdue, most days overdue or None).
+OVERDUE_BANDS = (
+    ("up-to-30", "Up to 30 days", 1, 30),
+    ("31-to-90", "31 to 90 days", 31, 90),
+    ("over-90", "Over 90 days", 91, None),
+)
+
 
 class ActionQuerySet(models.QuerySet):
     def for_user(self, user):

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from actions.models import CLOSED_STATUSES, Action, Status
+from actions.models import CLOSED_STATUSES, OVERDUE_BANDS, Action, Status
 from actions.rag import Rag
 from agencies.access import partnership_of
 from reports.models import Meeting
@@ -22,12 +22,6 @@ from . import charts
 
 UPCOMING_DAYS = 30
 
-#: Overdue age bands: (key, heading, lowest days overdue, highest days overdue or None).
-OVERDUE_BANDS = (
-    ("up-to-30", "Up to 30 days overdue", 1, 30),
-    ("31-to-90", "31 to 90 days overdue", 31, 90),
-    ("over-90", "Over 90 days overdue", 91, None),
-)
 
 NO_REPORT = "Not linked to a report"
 
@@ -123,7 +117,7 @@ def build_dashboard(user, today):
     since = meeting.started_at if meeting else None
     overall = Summary("All actions", url=actions_list_url())
     reports, agencies, order = {}, {}, {}
-    bands = [OverdueBand(*band) for band in OVERDUE_BANDS]
+    bands = [OverdueBand(key, f"{label} overdue", low, high) for key, label, low, high in OVERDUE_BANDS]
     stale, upcoming = [], []
     for action in Action.objects.for_user(user).for_lists(today).order_by("due_date", "reference"):
         overall.add(action, today)

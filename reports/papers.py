@@ -32,19 +32,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from actions.models import CLOSED_STATUSES, Action, ActionRecommendation, ProgressUpdate, Status
+from actions.models import CLOSED_STATUSES, OVERDUE_BANDS, Action, ActionRecommendation, ProgressUpdate, Status
 from actions.rag import Rag, rag_for
 from agencies.models import Agency
 from recommendations.models import ApplicabilityDecision, Finding, Recommendation, Theme
 
 from . import charts
 
-#: Overdue age bands: (key, label, fewest days overdue, most days overdue or None).
-OVERDUE_BANDS = (
-    ("up_to_30", "Up to 30 days", 1, 30),
-    ("31_to_90", "31 to 90 days", 31, 90),
-    ("over_90", "Over 90 days", 91, None),
-)
 NO_DECISION = "none"
 NO_DECISION_LABEL = "No decision recorded"
 PERCENT_RULE = (
