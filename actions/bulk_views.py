@@ -5,7 +5,7 @@ import secrets
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_POST, require_safe
 
-from agencies.access import can_update_for_agency, membership_of
+from agencies.access import require_updater
 
 from . import spreadsheets
 from .access import updatable_actions
@@ -46,14 +46,6 @@ class BulkUploadForm(forms.Form):
         return upload
 
 
-def _require_updater(user):
-    """Members and coordinators only: readers and people without a membership get 403."""
-    membership = membership_of(user)
-    if membership is None or not can_update_for_agency(user, membership.agency):
-        raise PermissionDenied("Only members and coordinators update actions.")
-    return membership
-
-
 def _bulk_page(request, form, status=200):
     context = {"form": form, "statuses": Status.choices, "count": updatable_actions(request.user).count()}
     return render(request, "actions/bulk.html", context, status=status)
@@ -61,7 +53,7 @@ def _bulk_page(request, form, status=200):
 
 @require_safe
 def bulk(request):
-    _require_updater(request.user)
+    require_updater(request.user)
     return _bulk_page(request, BulkUploadForm())
 
 
@@ -75,14 +67,14 @@ def _download(membership, content, extension, content_type):
 
 @require_safe
 def bulk_export_xlsx(request):
-    membership = _require_updater(request.user)
+    membership = require_updater(request.user)
     content = spreadsheets.export_xlsx(spreadsheets.export_queryset(request.user))
     return _download(membership, content, "xlsx", XLSX_TYPE)
 
 
 @require_safe
 def bulk_export_csv(request):
-    membership = _require_updater(request.user)
+    membership = require_updater(request.user)
     content = spreadsheets.export_csv(spreadsheets.export_queryset(request.user))
     return _download(membership, content, "csv", "text/csv; charset=utf-8")
 
@@ -90,7 +82,7 @@ def bulk_export_csv(request):
 @require_POST
 def bulk_preview(request):
     """Read the upload and show what it would do; keep its rows in the session for apply, which checks them again."""
-    _require_updater(request.user)
+    require_updater(request.user)
     form = BulkUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         request.session.pop(PENDING, None)
@@ -104,7 +96,7 @@ def bulk_preview(request):
 
 @require_POST
 def bulk_apply(request):
-    _require_updater(request.user)
+    require_updater(request.user)
     pending = request.session.pop(PENDING, None)
     if not pending or not constant_time_compare(pending["token"], request.POST.get("token", "")):
         messages.error(request, "Nothing was saved: that preview is no longer waiting. Upload your sheet again.")

@@ -32,6 +32,14 @@ def require_coordinator(user):
     return membership_of(user)
 
 
+def require_updater(user):
+    """Raise 403 unless the user updates actions: members and coordinators, not readers."""
+    membership = membership_of(user)
+    if membership is None or not can_update_for_agency(user, membership.agency):
+        raise PermissionDenied("Only members and coordinators update actions.")
+    return membership
+
+
 def can_update_for_agency(user, agency):
     """Members update their own agency's work; the coordinator updates all of the partnership's."""
     membership = membership_of(user)
