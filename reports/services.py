@@ -29,16 +29,20 @@ def _generate(paper, reports):
     return papers.generate(partnership=paper.partnership, as_at=paper.as_at, period_start=period_start, reports=reports)
 
 
-@transaction.atomic
-def paper_create(*, partnership, created_by, reports, **fields):
-    """A draft paper, generated from the plan as at its as-at date."""
-    paper = Paper(partnership=partnership, created_by=created_by, **fields)
+def _validate_generate_and_save(paper, reports):
     paper.full_clean(exclude=["reports"])
     paper.content = _generate(paper, reports)
     paper.generated_at = timezone.now()
     paper.save()
     paper.reports.set(reports)
     return paper
+
+
+@transaction.atomic
+def paper_create(*, partnership, created_by, reports, **fields):
+    """A draft paper, generated from the plan as at its as-at date."""
+    paper = Paper(partnership=partnership, created_by=created_by, **fields)
+    return _validate_generate_and_save(paper, reports)
 
 
 @transaction.atomic
@@ -47,12 +51,7 @@ def paper_update(*, paper, reports, **fields):
     paper = _locked_draft(paper)
     for name, value in fields.items():
         setattr(paper, name, value)
-    paper.full_clean(exclude=["reports"])
-    paper.content = _generate(paper, reports)
-    paper.generated_at = timezone.now()
-    paper.save()
-    paper.reports.set(reports)
-    return paper
+    return _validate_generate_and_save(paper, reports)
 
 
 @transaction.atomic
