@@ -35,7 +35,7 @@ class ProgressUpdateInline(ReadOnlyMixin, admin.TabularInline):
 @admin.register(Action)
 class ActionAdmin(SimpleHistoryAdmin):
     list_display = [
-        "reference",
+        "plan_reference",
         "short_description",
         "owner",
         "level",
@@ -49,6 +49,12 @@ class ActionAdmin(SimpleHistoryAdmin):
     # Progress fields change only through a recorded progress update, never silently here.
     readonly_fields = ["status", "percent_complete", "due_date", "version", "created_at", "updated_at"]
     inlines = [LinkInline, ProgressUpdateInline]
+
+    ordering = ["partnership", "sort_key"]
+
+    @admin.display(description="reference", ordering="sort_key")
+    def plan_reference(self, obj):
+        return obj.display_reference
 
     @admin.display(description="description")
     def short_description(self, obj):

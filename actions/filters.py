@@ -19,7 +19,7 @@ def _in_listed_order(field, values):
 
 RANKED_COLUMNS = {
     "status": _in_listed_order("status", Status.values),
-    "rag": _in_listed_order("rag", [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.COMPLETE, Rag.NOT_APPLICABLE]),
+    "rag": _in_listed_order("rag", [Rag.RED, Rag.AMBER, Rag.NO_DATE, Rag.GREEN, Rag.COMPLETE, Rag.NOT_APPLICABLE]),
 }
 
 
@@ -39,7 +39,7 @@ class ActionOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
             return qs
-        return qs.order_by(*(self.get_ordering_value(p) for p in value if p not in EMPTY_VALUES), "reference")
+        return qs.order_by(*(self.get_ordering_value(p) for p in value if p not in EMPTY_VALUES), "sort_key")
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -67,7 +67,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     sort = ActionOrderingFilter(
         fields=(
-            ("reference", "reference"),
+            ("sort_key", "reference"),
             ("owner__short_name", "owner"),
             ("status", "status"),
             ("percent_complete", "percent"),

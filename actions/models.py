@@ -11,6 +11,8 @@ from simple_history.models import HistoricalRecords
 from agencies.models import Agency, Partnership
 from recommendations.models import Recommendation
 
+from .ordering import display_reference, natural_sort_key
+
 
 class Status(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
@@ -84,6 +86,9 @@ class Action(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="actions")
     reference = models.SlugField(max_length=40, help_text="Short stable reference, e.g. JAR-2-C3.")
+    sort_key = models.CharField(
+        max_length=200, editable=False, blank=True, help_text="The reference padded for natural order (2 before 10)."
+    )
     owner = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="actions")
     level = models.CharField(max_length=15, choices=Level.choices)
     description = models.TextField()
@@ -102,7 +107,8 @@ class Action(models.Model):
     objects = ActionManager()
 
     class Meta:
-        ordering = ["partnership", "reference"]
+        ordering = ["partnership", "sort_key"]
+        indexes = [models.Index(fields=["partnership", "sort_key"], name="action_natural_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "reference"],
@@ -120,10 +126,25 @@ class Action(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference}: {self.description[:70]}"
+        return f"{self.display_reference}: {self.description[:70]}"
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        if kwargs.get("update_fields") is not None and "reference" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("actions:detail", args=[self.pk])
+
+    def fill_derived_fields(self):
+        """Fields computed from others; ``save()`` calls it, and so does the fixture loader, which saves raw."""
+        self.sort_key = natural_sort_key(self.reference)
+
+    @property
+    def display_reference(self):
+        """The reference as the plan prints it: "jar-3-c6" reads "JAR 3 · C6"."""
+        return display_reference(self.reference)
 
     def natural_key(self):
         return (*self.partnership.natural_key(), self.reference)

@@ -2,9 +2,10 @@
 
 * complete                                   -> Complete
 * not applicable                             -> Not applicable
+* open, no due date and no progress (0%)    -> No date set (neutral: neither on track nor late)
 * open and past its due date                 -> Red
 * open, due within RAG_AMBER_WITHIN_DAYS and under RAG_AMBER_BELOW_PERCENT % -> Amber
-* anything else (including ongoing)          -> Green
+* anything else (including ongoing, and undated work under way) -> Green
 
 ``rag_for`` is the rule; ``rag_expression`` is the same rule for the database, so lists can filter and sort
 by it. A test holds the two to each other.
@@ -24,6 +25,7 @@ class Rag(models.TextChoices):
     RED = "red", "Red"
     AMBER = "amber", "Amber"
     GREEN = "green", "Green"
+    NO_DATE = "no_date", "No date set"
     COMPLETE = "complete", "Complete"
     NOT_APPLICABLE = "not_applicable", "Not applicable"
 
@@ -51,7 +53,9 @@ def rag_for(*, status, percent_complete, due_date, today):
     if status in CLOSED_STATUSES:
         return RagResult(Rag.GREEN, "Green: ongoing, embedded in routine practice")
     if due_date is None:
-        return RagResult(Rag.GREEN, "Green: no due date set")
+        if (percent_complete or 0) > 0:
+            return RagResult(Rag.GREEN, f"Green: {percent_complete}% complete, no due date set")
+        return RagResult(Rag.NO_DATE, "No date set: no due date and no progress recorded")
     days = (due_date - today).days
     if days < 0:
         return RagResult(Rag.RED, f"Red: overdue by {_days(-days)}")
@@ -75,7 +79,8 @@ def rag_expression(today):
         When(status=Status.COMPLETE, then=Value(Rag.COMPLETE.value)),
         When(status=Status.NOT_APPLICABLE, then=Value(Rag.NOT_APPLICABLE.value)),
         When(status__in=CLOSED_STATUSES, then=Value(Rag.GREEN.value)),
-        When(due_date__isnull=True, then=Value(Rag.GREEN.value)),
+        When(due_date__isnull=True, percent_complete__gt=0, then=Value(Rag.GREEN.value)),
+        When(due_date__isnull=True, then=Value(Rag.NO_DATE.value)),
         When(due_date__lt=today, then=Value(Rag.RED.value)),
         When(
             Q(due_date__lte=amber_until) & Q(percent_complete__lt=settings.RAG_AMBER_BELOW_PERCENT),

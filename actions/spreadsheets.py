@@ -81,7 +81,7 @@ def export_queryset(user):
         updatable_actions(user)
         .select_related("owner")
         .prefetch_related(Prefetch("links", queryset=links))
-        .order_by("reference")
+        .order_by("sort_key")
     )
 
 

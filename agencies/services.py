@@ -14,10 +14,10 @@ DEMO_ACCOUNTS = [
 
 
 @transaction.atomic
-def create_demo_users(*, partnership_slug, password):
+def create_demo_users(*, partnership_slug, password, accounts=DEMO_ACCOUNTS):
     """Create (or reset) the demo accounts of a partnership; returns the usernames."""
     User = get_user_model()
-    for username, first, last, agency_slug, role, superuser in DEMO_ACCOUNTS:
+    for username, first, last, agency_slug, role, superuser in accounts:
         agency = Agency.objects.get(partnership__slug=partnership_slug, slug=agency_slug)
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.last_name, user.email = first, last, f"{username}@example.org"
@@ -26,4 +26,4 @@ def create_demo_users(*, partnership_slug, password):
         user.set_password(password)
         user.save()
         Membership.objects.update_or_create(user=user, defaults={"agency": agency, "role": role})
-    return [account[0] for account in DEMO_ACCOUNTS]
+    return [account[0] for account in accounts]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from actions.views import home
 
@@ -11,6 +12,11 @@ urlpatterns = [
         "accounts/login/",
         login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
         name="login",
+    ),
+    path(
+        "accessibility/",
+        login_not_required(TemplateView.as_view(template_name="accessibility.html")),
+        name="accessibility",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

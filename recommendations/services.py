@@ -96,6 +96,8 @@ def _load_record(path, number, record, report):
         return
     obj._state.adding = not exists  # so uniqueness checks treat a known record as itself
     _stamp_missing_times(obj, record["fields"])
+    if hasattr(obj, "fill_derived_fields"):  # a raw save skips save(), where these are otherwise filled
+        obj.fill_derived_fields()
     try:
         obj.full_clean()
     except ValidationError as exc:

@@ -82,6 +82,7 @@ RAG_SERIES = (
     Series(Rag.RED.value, "Red", "#b10e1e", "hatch", "R"),
     Series(Rag.AMBER.value, "Amber", "#ffdd00", None, "A"),
     Series(Rag.GREEN.value, "Green", "#00703c", None, "G"),
+    Series(Rag.NO_DATE.value, "No date set", "#b1b4b6", "dots", "ND"),
     Series(Rag.COMPLETE.value, "Complete", "#1d4f91", "dots", "C"),
     Series(Rag.NOT_APPLICABLE.value, "Not applicable", "#505a5f", "crosshatch", "N/A"),
 )

@@ -33,6 +33,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from actions.models import CLOSED_STATUSES, OVERDUE_BANDS, Action, ActionRecommendation, ProgressUpdate, Status
+from actions.ordering import natural_sort_key
 from actions.rag import Rag, rag_for
 from agencies.models import Agency
 from recommendations.models import ApplicabilityDecision, Finding, Recommendation, Theme
@@ -337,7 +338,7 @@ def _period_changes(partnership, start, moment, items, states):
             completed[item["id"]] = {**item, "completed_on": "", "evidence": ""}
     # proposed for closure: complete in the period and still complete at its end
     closing = [c for pk, c in completed.items() if items[pk]["status"] == Status.COMPLETE]
-    by_ref = lambda a: a["reference"]  # noqa: E731
+    by_ref = lambda a: natural_sort_key(a["reference"])  # noqa: E731
     return {
         "status_changes": status_changes,
         "new": sorted(new, key=by_ref),
@@ -385,7 +386,7 @@ def generate(*, partnership, as_at, period_start=None, reports=()):
     in_scope = {pk for pk in states if not linked_reports[pk] or linked_reports[pk] & set(report_ids)}
     items = {
         pk: _action_item(states[pk], agencies, as_at, notes.get(pk))
-        for pk in sorted(in_scope, key=lambda pk: states[pk]["reference"])
+        for pk in sorted(in_scope, key=lambda pk: natural_sort_key(states[pk]["reference"]))
     }
 
     recs_by_report = defaultdict(list)
@@ -396,7 +397,7 @@ def generate(*, partnership, as_at, period_start=None, reports=()):
     for report in reports:
         recs = recs_by_report[report.pk]
         action_ids = _distinct(a for rec in recs for a in links_by_rec.get(rec["id"], []) if a in items)
-        report_items = [items[pk] for pk in sorted(action_ids, key=lambda pk: items[pk]["reference"])]
+        report_items = [items[pk] for pk in sorted(action_ids, key=lambda pk: natural_sort_key(items[pk]["reference"]))]
         plan_rows, unanswered = _plan_rows(recs, links_by_rec, items, circumstances)
         report_sections.append(
             {

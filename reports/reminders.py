@@ -145,7 +145,7 @@ def _reminder(to, name, partnership, actions, today, days, *, whole_partnership=
     reminder = Reminder(
         to=to, name=name, partnership=partnership, days=days, today=today, whole_partnership=whole_partnership
     )
-    for action in sorted(actions, key=lambda a: (a.due_date, a.owner.name, a.reference)):
+    for action in sorted(actions, key=lambda a: (a.due_date, a.owner.name, a.sort_key)):
         if action.is_overdue(today):
             reminder.overdue.append((action, (today - action.due_date).days))
         else:

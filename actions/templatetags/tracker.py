@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 
+from actions.ordering import display_reference
 from actions.rag import Rag
 
 register = template.Library()
@@ -14,3 +15,9 @@ def rag_badge(action, explain=False):
         result = action.rag_result(timezone.localdate())
         return {"rating": result.rating, "label": result.explanation if explain else result.label}
     return {"rating": rating, "label": Rag(rating).label}
+
+
+@register.filter
+def display_ref(reference):
+    """A stored action reference as the plan writes it ("jar-3-c6" → "JAR 3 · C6")."""
+    return display_reference(reference)

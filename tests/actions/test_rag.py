@@ -30,7 +30,9 @@ def default_thresholds(settings):
         ({"status": Status.COMPLETE, "percent": 100, "due_in": -400}, Rag.COMPLETE, "Complete"),
         ({"status": Status.NOT_APPLICABLE, "due_in": -400}, Rag.NOT_APPLICABLE, "Not applicable: no longer tracked"),
         ({"status": Status.ONGOING, "due_in": -400}, Rag.GREEN, "Green: ongoing, embedded in routine practice"),
-        ({"status": Status.NOT_STARTED, "due_in": None}, Rag.GREEN, "Green: no due date set"),
+        ({"status": Status.NOT_STARTED, "due_in": None}, Rag.NO_DATE, "No date set: no due date and no progress recorded"),
+        ({"due_in": None, "percent": 0}, Rag.NO_DATE, "No date set: no due date and no progress recorded"),
+        ({"due_in": None, "percent": 40}, Rag.GREEN, "Green: 40% complete, no due date set"),
         ({"due_in": -12, "percent": 90}, Rag.RED, "Red: overdue by 12 days"),
         ({"due_in": -1}, Rag.RED, "Red: overdue by 1 day"),
         ({"due_in": 0, "percent": 0}, Rag.AMBER, "Amber: due today and 0% complete (under 50%)"),
@@ -51,6 +53,11 @@ def test_the_rule_rates_and_explains_each_case(kwargs, rating, explanation):
 def test_a_closed_action_is_never_red_however_late():
     for status in (Status.COMPLETE, Status.ONGOING, Status.NOT_APPLICABLE):
         assert rag(status=status, percent=100, due_in=-1000).rating != Rag.RED
+
+
+def test_an_undated_action_with_no_progress_is_never_green():
+    for status in (Status.NOT_STARTED, Status.IN_PROGRESS):
+        assert rag(status=status, percent=0, due_in=None).rating == Rag.NO_DATE
 
 
 def test_the_amber_window_is_read_from_settings(settings):

@@ -12,13 +12,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--partnership", default="east-ayrshire", help="Partnership slug.")
+        parser.add_argument(
+            "--address",
+            default=None,
+            help="Where the site is served, as printed for the newcomer (default: the SITE_URL setting).",
+        )
 
-    def handle(self, *args, partnership, **options):
+    def handle(self, *args, partnership, address, **options):
         if not settings.DEBUG:
             raise CommandError("Refusing to create demo accounts with a known password: DEBUG is off.")
         if not Agency.objects.filter(partnership__slug=partnership).exists():
             raise CommandError(f"No partnership '{partnership}' with agencies: run load_recommendations first.")
         usernames = create_demo_users(partnership_slug=partnership, password=DEMO_PASSWORD)
-        self.stdout.write(self.style.SUCCESS("Demo accounts ready at http://127.0.0.1:8000/"))
+        address = (address or settings.SITE_URL).rstrip("/") + "/"
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts ready at {address}"))
         for username in usernames:
             self.stdout.write(f"  {username:<15} password: {DEMO_PASSWORD}")
