@@ -1,8 +1,11 @@
-# Two commands matter: `make run` (the application with demo data) and `make test` (the whole suite).
+# Two commands matter: `make run` (the application with demo data; `make run PORT=8001` for another port) and
+# `make test` (the whole suite).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEV := DEBUG=1
+PORT ?= 8000
+ADDRESS := http://127.0.0.1:$(PORT)
 
 .PHONY: run test check install install-test
 
@@ -24,8 +27,9 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_recommendations
-	$(DEV) $(BIN)/python manage.py create_demo_users
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) $(BIN)/python manage.py create_demo_users --address $(ADDRESS)
+	$(DEV) $(BIN)/python manage.py create_demo_partnership --address $(ADDRESS)
+	$(DEV) SITE_URL=$(ADDRESS) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 check: install-test
 	$(BIN)/ruff check .

@@ -40,6 +40,14 @@ class AgencyQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(partnership__in=Partnership.objects.for_user(user))
 
+    def without_active_member(self):
+        """Agencies that own open actions but have no active member to update them (readers do not update)."""
+        from actions.models import Action
+
+        open_actions = Action.objects.filter(owner=models.OuterRef("pk")).open()
+        members = Membership.objects.active_members().filter(agency=models.OuterRef("pk"))
+        return self.filter(models.Exists(open_actions)).exclude(models.Exists(members))
+
 
 class AgencyManager(models.Manager.from_queryset(AgencyQuerySet)):
     def get_by_natural_key(self, partnership_slug, slug):
@@ -78,10 +86,19 @@ class Agency(models.Model):
 
     natural_key.dependencies = ["agencies.partnership"]
 
+    @property
+    def has_active_member(self):
+        """Whether someone of the agency can record its progress (an active member; readers cannot)."""
+        return self.memberships.active_members().exists()
+
 
 class MembershipQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(agency__partnership__in=Partnership.objects.for_user(user))
+
+    def active_members(self):
+        """Memberships of people who can update their agency's actions now: members with an active account."""
+        return self.filter(role=Membership.Role.MEMBER, user__is_active=True)
 
 
 class Membership(models.Model):

@@ -67,123 +67,326 @@ PLAN_STARTED = 355  # days ago
 C, S = Action.Level.COMMITTEE, Action.Level.SINGLE_AGENCY
 IP, DONE, ONGOING, NS = Status.IN_PROGRESS, Status.COMPLETE, Status.ONGOING, Status.NOT_STARTED
 ACTIONS = [
-    ("jar-1-c1", "cpc", C, [(JAR, "1")], "Review the committee's constitution and membership against national guidance.",
-     "Within six months", -170, [
-         (330, IP, 30, "Draft constitution circulated to members for comment."),
-         (260, IP, 80, "Comments from Police and Health taken in; legal check done."),
-         (215, DONE, 100, "Revised constitution approved by the committee."),
-     ]),
-    ("jar-1-c2", "cp-coordinator", C, [(JAR, "1")], "Publish a business plan with a named lead for each priority and "
-     "report on it every quarter.", "Quarterly reports; plan reviewed within 13 months", 40, [
-         (300, IP, 20, "Leads named for each of the seven priorities."),
-         (180, IP, 45, "First quarterly report presented to the committee."),
-         (60, IP, 60, "Second quarterly report presented: two priorities behind, recovery plans agreed."),
-     ]),
-    ("jar-2-c1", "social-work", S, [(JAR, "2"), (LAMING, "20")], "Introduce a single multi-agency referral and "
-     "initial assessment route (the Front Door).", "Within eleven months", -30, [
-         (320, IP, 10, "Project group set up; terms of reference agreed."),
-         (240, IP, 35, "Referral form agreed with Police and Health."),
-         (150, IP, 55, "Pilot running in the north locality since the start of the month."),
-         (45, IP, 70, "Pilot evaluated: referrals answered within a day in 9 cases out of 10. Roll-out waits for the "
-          "new case recording release."),
-     ]),
-    ("jar-2-c2", "health", S, [(JAR, "2")], "Health visitors complete the shared pre-birth assessment for every "
-     "vulnerable pregnancy.", "Within thirteen months", 20, [
-         (200, IP, 15, "Assessment form agreed with midwifery."),
-         (70, IP, 30, "Training for health visitors half done; 14 assessments completed."),
-     ]),
-    ("jar-3-c1", "cp-coordinator", C, [(JAR, "3")], "A programme of multi-agency case file audits: four themed "
-     "audits a year.", "Ongoing", 10, [
-         (300, IP, 25, "First audit (neglect) complete; findings to the committee."),
-         (200, IP, 50, "Second audit (pre-birth) complete."),
-         (100, ONGOING, 100, "Audit programme embedded: a themed audit every quarter, reported to the committee."),
-     ]),
-    ("jar-3-c2", "social-work", S, [(JAR, "3")], "Team managers audit two case files each a month against the "
-     "quality framework.", "Within eight months", -120, [
-         (280, IP, 20, "Quality framework issued to team managers."),
-         (130, IP, 40, "Framework revised; audits restart against it.", 60, "The quality framework was revised after the first multi-agency "
-          "audit, and managers were trained again on it."),
-         (40, IP, 55, "Audits running in four of six teams."),
-     ]),
-    ("jar-4-c1", "police", S, [(JAR, "4")], "Record the reason for every decision taken at an interagency referral "
-     "discussion.", "Within nine months", -90, [
-         (250, IP, 40, "Recording template agreed with Social Work."),
-         (95, DONE, 100, "Dip sample of 40 discussions: the reason recorded in all of them."),
-     ]),
-    ("jar-4-c2", "social-work", S, [(JAR, "4"), (LAMING, "16")], "Monthly recorded supervision for every worker "
-     "holding a child protection case.", "Within fifteen months", 90, [
-         (210, IP, 25, "Supervision policy revised and issued."),
-         (80, IP, 40, "Recording of supervision added to the case recording system."),
-     ]),
-    ("jar-5-c1", "council", S, [(JAR, "5")], "A shared chronology in the case recording systems of social work, "
-     "health and education.", "Within eighteen months", 150, []),
-    ("jar-5-c2", "education", S, [(JAR, "5")], "A named child protection co-ordinator in every school, with a "
-     "refresher each year.", "Within fourteen months", 45, [
-         (150, IP, 50, "Recorded by the co-ordinator for Education: 41 of 52 schools have a named co-ordinator."),
-     ]),
-    ("jar-6-c1", "cpc", C, [(JAR, "6")], "Chief officers' self-evaluation of their leadership of child protection.",
-     "Within nineteen months", 200, []),
-    ("jar-7-c1", "cp-coordinator", C, [(JAR, "7")], "A quarterly multi-agency performance report to the committee "
-     "and the chief officers.", "Quarterly", None, [
-         (270, IP, 30, "Indicators agreed with each agency."),
-         (180, ONGOING, 100, "First report presented; now produced every quarter."),
-     ]),
-    ("jar-8-c1", "cpc", C, [(JAR, "8"), (LAMING, "29")], "A multi-agency training calendar for all staff, with an "
-     "annual refresher.", "Within eight months", -110, [
-         (290, IP, 30, "Training needs analysis returned by every agency."),
-         (200, IP, 70, "Calendar drafted; courses booked."),
-         (150, DONE, 100, "Calendar published; the first courses ran full."),
-     ]),
-    ("jar-9-c1", "health", S, [(JAR, "9")], "Audit child protection records in the health visiting service.",
-     "Within eleven months", -10, [
-         (190, IP, 40, "Audit tool agreed; sample of 60 records drawn."),
-         (60, IP, 80, "Records audited; report being written."),
-     ]),
-    ("jar-10-c1", "police", S, [(JAR, "10"), (LAMING, "20")], "A joint protocol on sharing information between "
-     "police, social work and health.", "Within thirteen months", 30, [
-         (240, IP, 30, "First draft shared with Social Work and Health."),
-         (120, IP, 60, "Data protection officers' comments taken in."),
-         (30, IP, 75, "Final draft with the three chief officers for signature."),
-     ]),
-    ("jar-10-c2", "health", S, [(JAR, "10")], "Emergency department staff check the child protection register for "
-     "every child who attends with an injury.", "To be agreed with the emergency department", None, []),
-    ("jar-11-c1", "social-work", S, [(JAR, "11")], "A competence framework and training in supervision for team "
-     "managers.", "Within twelve months", 10, [
-         (100, IP, 20, "Framework drafted with Human Resources."),
-     ]),
-    ("jar-12-c1", "cpc", C, [(JAR, "12")], "Appoint an independent chair of the committee.", "Within four months",
-     -235, [
-         (300, IP, 50, "Post advertised."),
-         (250, DONE, 100, "Independent chair appointed; took the chair at the committee's last meeting."),
-     ]),
-    ("jar-gp1-c1", "council", S, [(JAR, "GP1")], "Disclosure checks for all elected members.", "Within six months",
-     -175, [
-         (200, DONE, 100, "Recorded by the co-ordinator for the Council: all 32 elected members checked."),
-     ]),
-    ("jar-gp2-c1", "council", S, [(JAR, "GP2")], "A child protection briefing for all elected members.",
-     "Within ten months", -60, [
-         (140, IP, 40, "Recorded by the co-ordinator for the Council: first briefing held, 13 members attended."),
-     ]),
-    ("lam-33-c1", "health", S, [(LAMING, "33")], "Review the health visiting pathway for children under five.",
-     "Within six months", 160, [
-         (8, IP, 10, "Review group met for the first time."),
-     ], 20),
-    ("lam-45-c1", "cp-coordinator", C, [(LAMING, "45")], "Train two local staff as chairs and authors of "
-     "significant case reviews.", "Within eighteen months", 120, []),
+    (
+        "jar-1-c1",
+        "cpc",
+        C,
+        [(JAR, "1")],
+        "Review the committee's constitution and membership against national guidance.",
+        "Within six months",
+        -170,
+        [
+            (330, IP, 30, "Draft constitution circulated to members for comment."),
+            (260, IP, 80, "Comments from Police and Health taken in; legal check done."),
+            (215, DONE, 100, "Revised constitution approved by the committee."),
+        ],
+    ),
+    (
+        "jar-1-c2",
+        "cp-coordinator",
+        C,
+        [(JAR, "1")],
+        "Publish a business plan with a named lead for each priority and report on it every quarter.",
+        "Quarterly reports; plan reviewed within 13 months",
+        40,
+        [
+            (300, IP, 20, "Leads named for each of the seven priorities."),
+            (180, IP, 45, "First quarterly report presented to the committee."),
+            (60, IP, 60, "Second quarterly report presented: two priorities behind, recovery plans agreed."),
+        ],
+    ),
+    (
+        "jar-2-c1",
+        "social-work",
+        S,
+        [(JAR, "2"), (LAMING, "20")],
+        "Introduce a single multi-agency referral and initial assessment route (the Front Door).",
+        "Within eleven months",
+        -30,
+        [
+            (320, IP, 10, "Project group set up; terms of reference agreed."),
+            (240, IP, 35, "Referral form agreed with Police and Health."),
+            (150, IP, 55, "Pilot running in the north locality since the start of the month."),
+            (
+                45,
+                IP,
+                70,
+                "Pilot evaluated: referrals answered within a day in 9 cases out of 10. Roll-out waits for the "
+                "new case recording release.",
+            ),
+        ],
+    ),
+    (
+        "jar-2-c2",
+        "health",
+        S,
+        [(JAR, "2")],
+        "Health visitors complete the shared pre-birth assessment for every vulnerable pregnancy.",
+        "Within thirteen months",
+        20,
+        [
+            (200, IP, 15, "Assessment form agreed with midwifery."),
+            (70, IP, 30, "Training for health visitors half done; 14 assessments completed."),
+        ],
+    ),
+    (
+        "jar-3-c1",
+        "cp-coordinator",
+        C,
+        [(JAR, "3")],
+        "A programme of multi-agency case file audits: four themed audits a year.",
+        "Ongoing",
+        10,
+        [
+            (300, IP, 25, "First audit (neglect) complete; findings to the committee."),
+            (200, IP, 50, "Second audit (pre-birth) complete."),
+            (100, ONGOING, 100, "Audit programme embedded: a themed audit every quarter, reported to the committee."),
+        ],
+    ),
+    (
+        "jar-3-c2",
+        "social-work",
+        S,
+        [(JAR, "3")],
+        "Team managers audit two case files each a month against the quality framework.",
+        "Within eight months",
+        -120,
+        [
+            (280, IP, 20, "Quality framework issued to team managers."),
+            (
+                130,
+                IP,
+                40,
+                "Framework revised; audits restart against it.",
+                60,
+                "The quality framework was revised after the first multi-agency "
+                "audit, and managers were trained again on it.",
+            ),
+            (40, IP, 55, "Audits running in four of six teams."),
+        ],
+    ),
+    (
+        "jar-4-c1",
+        "police",
+        S,
+        [(JAR, "4")],
+        "Record the reason for every decision taken at an interagency referral discussion.",
+        "Within nine months",
+        -90,
+        [
+            (250, IP, 40, "Recording template agreed with Social Work."),
+            (95, DONE, 100, "Dip sample of 40 discussions: the reason recorded in all of them."),
+        ],
+    ),
+    (
+        "jar-4-c2",
+        "social-work",
+        S,
+        [(JAR, "4"), (LAMING, "16")],
+        "Monthly recorded supervision for every worker holding a child protection case.",
+        "Within fifteen months",
+        90,
+        [
+            (210, IP, 25, "Supervision policy revised and issued."),
+            (80, IP, 40, "Recording of supervision added to the case recording system."),
+        ],
+    ),
+    (
+        "jar-5-c1",
+        "council",
+        S,
+        [(JAR, "5")],
+        "A shared chronology in the case recording systems of social work, health and education.",
+        "Within eighteen months",
+        150,
+        [],
+    ),
+    (
+        "jar-5-c2",
+        "education",
+        S,
+        [(JAR, "5")],
+        "A named child protection co-ordinator in every school, with a refresher each year.",
+        "Within fourteen months",
+        45,
+        [
+            (150, IP, 50, "Recorded by the co-ordinator for Education: 41 of 52 schools have a named co-ordinator."),
+        ],
+    ),
+    (
+        "jar-6-c1",
+        "cpc",
+        C,
+        [(JAR, "6")],
+        "Chief officers' self-evaluation of their leadership of child protection.",
+        "Within nineteen months",
+        200,
+        [],
+    ),
+    (
+        "jar-7-c1",
+        "cp-coordinator",
+        C,
+        [(JAR, "7")],
+        "A quarterly multi-agency performance report to the committee and the chief officers.",
+        "Quarterly",
+        None,
+        [
+            (270, IP, 30, "Indicators agreed with each agency."),
+            (180, ONGOING, 100, "First report presented; now produced every quarter."),
+        ],
+    ),
+    (
+        "jar-8-c1",
+        "cpc",
+        C,
+        [(JAR, "8"), (LAMING, "29")],
+        "A multi-agency training calendar for all staff, with an annual refresher.",
+        "Within eight months",
+        -110,
+        [
+            (290, IP, 30, "Training needs analysis returned by every agency."),
+            (200, IP, 70, "Calendar drafted; courses booked."),
+            (150, DONE, 100, "Calendar published; the first courses ran full."),
+        ],
+    ),
+    (
+        "jar-9-c1",
+        "health",
+        S,
+        [(JAR, "9")],
+        "Audit child protection records in the health visiting service.",
+        "Within eleven months",
+        -10,
+        [
+            (190, IP, 40, "Audit tool agreed; sample of 60 records drawn."),
+            (60, IP, 80, "Records audited; report being written."),
+        ],
+    ),
+    (
+        "jar-10-c1",
+        "police",
+        S,
+        [(JAR, "10"), (LAMING, "20")],
+        "A joint protocol on sharing information between police, social work and health.",
+        "Within thirteen months",
+        30,
+        [
+            (240, IP, 30, "First draft shared with Social Work and Health."),
+            (120, IP, 60, "Data protection officers' comments taken in."),
+            (30, IP, 75, "Final draft with the three chief officers for signature."),
+        ],
+    ),
+    (
+        "jar-10-c2",
+        "health",
+        S,
+        [(JAR, "10")],
+        "Emergency department staff check the child protection register for every child who attends with an injury.",
+        "To be agreed with the emergency department",
+        None,
+        [],
+    ),
+    (
+        "jar-11-c1",
+        "social-work",
+        S,
+        [(JAR, "11")],
+        "A competence framework and training in supervision for team managers.",
+        "Within twelve months",
+        10,
+        [
+            (100, IP, 20, "Framework drafted with Human Resources."),
+        ],
+    ),
+    (
+        "jar-12-c1",
+        "cpc",
+        C,
+        [(JAR, "12")],
+        "Appoint an independent chair of the committee.",
+        "Within four months",
+        -235,
+        [
+            (300, IP, 50, "Post advertised."),
+            (250, DONE, 100, "Independent chair appointed; took the chair at the committee's last meeting."),
+        ],
+    ),
+    (
+        "jar-gp1-c1",
+        "council",
+        S,
+        [(JAR, "GP1")],
+        "Disclosure checks for all elected members.",
+        "Within six months",
+        -175,
+        [
+            (200, DONE, 100, "Recorded by the co-ordinator for the Council: all 32 elected members checked."),
+        ],
+    ),
+    (
+        "jar-gp2-c1",
+        "council",
+        S,
+        [(JAR, "GP2")],
+        "A child protection briefing for all elected members.",
+        "Within ten months",
+        -60,
+        [
+            (140, IP, 40, "Recorded by the co-ordinator for the Council: first briefing held, 13 members attended."),
+        ],
+    ),
+    (
+        "lam-33-c1",
+        "health",
+        S,
+        [(LAMING, "33")],
+        "Review the health visiting pathway for children under five.",
+        "Within six months",
+        160,
+        [
+            (8, IP, 10, "Review group met for the first time."),
+        ],
+        20,
+    ),
+    (
+        "lam-45-c1",
+        "cp-coordinator",
+        C,
+        [(LAMING, "45")],
+        "Train two local staff as chairs and authors of significant case reviews.",
+        "Within eighteen months",
+        120,
+        [],
+    ),
 ]
 
 #: (report, recommendation, decision, reason, days ago)
 DECISIONS = [
-    (LAMING, "16", ApplicabilityDecision.Decision.ADAPT, "Supervision standards are set by the national guidance "
-     "here; the committee adopts their intent.", 330),
-    (LAMING, "20", ApplicabilityDecision.Decision.ADOPT, "Referral routes from adult services are part of the "
-     "Front Door project.", 330),
+    (
+        LAMING,
+        "16",
+        ApplicabilityDecision.Decision.ADAPT,
+        "Supervision standards are set by the national guidance here; the committee adopts their intent.",
+        330,
+    ),
+    (
+        LAMING,
+        "20",
+        ApplicabilityDecision.Decision.ADOPT,
+        "Referral routes from adult services are part of the Front Door project.",
+        330,
+    ),
     (LAMING, "29", ApplicabilityDecision.Decision.ADOPT, "Answered by the multi-agency training calendar.", 330),
     (LAMING, "33", ApplicabilityDecision.Decision.ADAPT, "The health visiting pathway is reviewed locally.", 25),
-    (LAMING, "45", ApplicabilityDecision.Decision.ADOPT, "Local chairs and authors for significant case reviews.",
-     330),
-    (LAMING, "49", ApplicabilityDecision.Decision.NOT_APPLICABLE, "Addressed to Ofsted, which does not inspect "
-     "here.", 330),
+    (LAMING, "45", ApplicabilityDecision.Decision.ADOPT, "Local chairs and authors for significant case reviews.", 330),
+    (
+        LAMING,
+        "49",
+        ApplicabilityDecision.Decision.NOT_APPLICABLE,
+        "Addressed to Ofsted, which does not inspect here.",
+        330,
+    ),
     (LAMING, "5", ApplicabilityDecision.Decision.UNDER_CONSIDERATION, "", 330),
 ]
 
@@ -224,7 +427,9 @@ def build_demo_partnership(*, today, password):
 
 
 def _replay_year(partnership, today, recommendations):
-    users = {u.membership.agency.slug: u for u in get_user_model().objects.filter(username__in=[a[0] for a in ACCOUNTS])}
+    users = {
+        u.membership.agency.slug: u for u in get_user_model().objects.filter(username__in=[a[0] for a in ACCOUNTS])
+    }
     coordinator = users["cp-coordinator"]
     agencies = {a.slug: a for a in partnership.agencies.all()}
     for days_ago, body in MEETINGS:
@@ -237,8 +442,12 @@ def _replay_year(partnership, today, recommendations):
     for report, ref, decision, reason, days_ago in DECISIONS:
         with clock(_moment(today, days_ago, 11)):
             decision_record(
-                partnership=partnership, recommendation=recommendations[(report, ref)], decision=decision,
-                reason=reason, decided_by=coordinator, decided_on=today - datetime.timedelta(days=days_ago),
+                partnership=partnership,
+                recommendation=recommendations[(report, ref)],
+                decision=decision,
+                reason=reason,
+                decided_by=coordinator,
+                decided_on=today - datetime.timedelta(days=days_ago),
             )
     steps = []
     for spec in ACTIONS:
@@ -246,8 +455,13 @@ def _replay_year(partnership, today, recommendations):
         created_days_ago = spec[8] if len(spec) > 8 else PLAN_STARTED
         with clock(_moment(today, created_days_ago, 9)):
             action = action_create(
-                partnership=partnership, reference=reference, owner=agencies[owner], level=level,
-                description=description, timescale_text=timescale, due_date=_day(today, due),
+                partnership=partnership,
+                reference=reference,
+                owner=agencies[owner],
+                level=level,
+                description=description,
+                timescale_text=timescale,
+                due_date=_day(today, due),
                 recommendations=[recommendations[key] for key in recs],
             )
         author = users.get(owner, coordinator)
@@ -290,12 +504,22 @@ def _papers(partnership, today, coordinator, next_meeting):
     }
     with clock(_moment(today, 57)):
         issued = services.paper_create(
-            partnership=partnership, created_by=coordinator, reports=reports, meeting=last_meeting,
-            signed_on=today - datetime.timedelta(days=57), as_at=today - datetime.timedelta(days=58), **fields,
+            partnership=partnership,
+            created_by=coordinator,
+            reports=[r for r in reports if r.slug == JAR],  # the Haringey JAR only: a short paper to print
+            meeting=last_meeting,
+            signed_on=today - datetime.timedelta(days=57),
+            as_at=today - datetime.timedelta(days=58),
+            **fields,
         )
         services.paper_issue(paper=issued, issued_by=coordinator)
     with clock(_moment(today, 0, 9)):
         services.paper_create(
-            partnership=partnership, created_by=coordinator, reports=reports, meeting=next_meeting,
-            signed_on=today, as_at=today - datetime.timedelta(days=1), **fields,
+            partnership=partnership,
+            created_by=coordinator,
+            reports=reports,
+            meeting=next_meeting,
+            signed_on=today,
+            as_at=today - datetime.timedelta(days=1),
+            **fields,
         )

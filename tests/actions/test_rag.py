@@ -30,7 +30,11 @@ def default_thresholds(settings):
         ({"status": Status.COMPLETE, "percent": 100, "due_in": -400}, Rag.COMPLETE, "Complete"),
         ({"status": Status.NOT_APPLICABLE, "due_in": -400}, Rag.NOT_APPLICABLE, "Not applicable: no longer tracked"),
         ({"status": Status.ONGOING, "due_in": -400}, Rag.GREEN, "Green: ongoing, embedded in routine practice"),
-        ({"status": Status.NOT_STARTED, "due_in": None}, Rag.NO_DATE, "No date set: no due date and no progress recorded"),
+        (
+            {"status": Status.NOT_STARTED, "due_in": None},
+            Rag.NO_DATE,
+            "No date set: no due date and no progress recorded",
+        ),
         ({"due_in": None, "percent": 0}, Rag.NO_DATE, "No date set: no due date and no progress recorded"),
         ({"due_in": None, "percent": 40}, Rag.GREEN, "Green: 40% complete, no due date set"),
         ({"due_in": -12, "percent": 90}, Rag.RED, "Red: overdue by 12 days"),

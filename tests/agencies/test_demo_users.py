@@ -53,3 +53,12 @@ def test_it_says_what_to_do_when_the_partnership_is_not_loaded(settings, db):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="run load_recommendations first"):
         call_command("create_demo_users")
+
+
+def test_it_prints_the_address_it_is_given_or_the_site_url(settings, east_ayrshire, capsys):
+    settings.DEBUG = True
+    call_command("create_demo_users", address="http://127.0.0.1:8001")
+    assert "Demo accounts ready at http://127.0.0.1:8001/" in capsys.readouterr().out
+    settings.SITE_URL = "http://tracker.example.org"
+    call_command("create_demo_users")
+    assert "Demo accounts ready at http://tracker.example.org/" in capsys.readouterr().out
