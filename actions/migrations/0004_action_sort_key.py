@@ -22,7 +22,7 @@ def fill_sort_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0002_action_unique_message'),
+        ('actions', '0003_progress_update_source_choices'),
         ('agencies', '0001_initial'),
         ('recommendations', '0001_initial'),
     ]
