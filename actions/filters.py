@@ -1,3 +1,5 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
@@ -42,6 +44,18 @@ class ActionOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*(self.get_ordering_value(p) for p in value if p not in EMPTY_VALUES), "sort_key")
 
 
+_RAG_ORDER = [Rag.RED, Rag.AMBER, Rag.NO_DATE, Rag.GREEN, Rag.COMPLETE, Rag.NOT_APPLICABLE]
+#: The sort orders of ``ActionOrderingFilter`` for a list of actions as they stood (undated last).
+AS_AT_SORT_KEYS = {
+    "reference": lambda a: a.sort_key,
+    "owner": lambda a: a.owner.short_name,
+    "status": lambda a: Status.values.index(a.status),
+    "percent": lambda a: a.percent_complete or 0,
+    "due": lambda a: (a.due_date is None, a.due_date or datetime.date.min),
+    "rag": lambda a: _RAG_ORDER.index(a.rag),
+}
+
+
 class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Search descriptions and notes")
     report = django_filters.ModelChoiceFilter(
@@ -81,11 +95,44 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields = []
 
-    def __init__(self, *args, partnership=None, **kwargs):
+    #: Filters on what an action is (not on its progress): in an "as at" list the database applies these, and
+    #: the progress filters are applied to the actions as they stood (``filter_as_at``).
+    WHAT_IT_IS = ("q", "report", "theme", "recommendation", "owner", "level")
+
+    def __init__(self, *args, partnership=None, as_at=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.partnership, self.as_at = partnership, as_at
         self.filters["owner"].queryset = Agency.objects.filter(partnership=partnership)
         for name in ("report", "theme", "recommendation", "owner", "level", "status", "rag"):
             self.filters[name].extra["empty_label"] = "Any"
+
+    def filter_queryset(self, queryset):
+        if self.as_at is None:
+            return super().filter_queryset(queryset)
+        return self.filter_as_at(queryset)
+
+    def filter_as_at(self, queryset):
+        """The list as it stood at the end of ``as_at``: a list of actions wound back through the papers' history
+        engine, filtered on their progress then, in the order asked for (reference order by default)."""
+        from reports.as_at import actions_as_they_stood
+
+        data = self.form.cleaned_data
+        for name in self.WHAT_IT_IS:
+            queryset = self.filters[name].filter(queryset, data.get(name))
+        actions = actions_as_they_stood(queryset.order_by("sort_key"), self.partnership, self.as_at)
+        due = data.get("due")
+        wanted = [
+            a
+            for a in actions
+            if (not data.get("status") or a.status == data["status"])
+            and (not data.get("rag") or a.rag == data["rag"])
+            and (not data.get("overdue") or a.is_overdue(self.as_at))
+            and (not due or not due.start or (a.due_date and a.due_date >= due.start))
+            and (not due or not due.stop or (a.due_date and a.due_date <= due.stop))
+        ]
+        for value in reversed(data.get("sort") or []):
+            wanted.sort(key=AS_AT_SORT_KEYS[value.removeprefix("-")], reverse=value.startswith("-"))
+        return wanted
 
     def _linked(self, queryset, **lookup):
         links = ActionRecommendation.objects.filter(action=OuterRef("pk"), **lookup)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from agencies.models import Agency, Partnership
+from agencies.models import Agency, Membership, Partnership
 from recommendations.models import Recommendation
 
 from .ordering import display_reference, natural_sort_key
@@ -54,6 +54,13 @@ class ActionQuerySet(models.QuerySet):
     def without_update_since(self, moment):
         """The database twin of ``ActionState.is_without_update_since``: open, no update since ``moment``."""
         return self.open().exclude(updates__created_at__gte=moment)
+
+    def owners_without_active_member(self):
+        """The agencies owning any of these open actions that have no active member to update them (readers and
+        inactive accounts do not update): the coordinator records their progress, and should find them someone."""
+        members = Membership.objects.active_members().filter(agency=models.OuterRef("owner"))
+        owners = self.open().exclude(models.Exists(members)).values("owner")
+        return Agency.objects.filter(pk__in=owners)
 
 
 class ActionManager(models.Manager.from_queryset(ActionQuerySet)):

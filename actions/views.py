@@ -1,14 +1,15 @@
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 
-from agencies.access import membership_of, partnership_of, require_coordinator
+from agencies.access import landing_url_name, membership_of, partnership_of, require_coordinator
 from recommendations.models import ApplicabilityDecision
+from reports.as_at import opening_day, read_as_at
 from reports.member_lists import my_actions_page
 
 from .access import can_update_action, get_action_for_user
@@ -20,7 +21,11 @@ from .services import ConflictError, action_create, action_record_progress, acti
 
 @require_safe
 def home(request):
-    return redirect("actions:my_actions")
+    """Each role lands on its own page: a member on My actions, the coordinator and readers on the dashboard."""
+    name = landing_url_name(request.user)
+    partnership = partnership_of(request.user)
+    day = opening_day(partnership, timezone.localdate()) if name == "reports:dashboard" and partnership else None
+    return redirect(f"{reverse(name)}?as_at={day.isoformat()}" if day else reverse(name))
 
 
 @require_safe
@@ -46,6 +51,8 @@ class ActionListView(FilterView):
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["partnership"] = partnership_of(self.request.user)
+        self.as_at = read_as_at(self.request, kwargs["partnership"], timezone.localdate())
+        kwargs["as_at"] = self.as_at.day
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -55,7 +62,9 @@ class ActionListView(FilterView):
         context["query_string"] = query.urlencode()
         query.pop("sort", None)
         context["filter_query"] = query.urlencode()
-        context["filters_applied"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort"))
+        context["filters_applied"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort", "as_at"))
+        context["as_at"] = self.as_at
+        context["as_at_keep"] = [(key, value) for key, values in query.lists() if key != "as_at" for value in values]
         return context
 
 
@@ -95,7 +104,7 @@ def record_progress(request, pk):
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
-            messages.success(request, f"Progress recorded on {action.reference}.")
+            messages.success(request, f"Progress recorded on {action.display_reference}.")
             return redirect(action)
     return render(
         request,
@@ -181,7 +190,7 @@ def action_create_view(request):
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
-            messages.success(request, f"Action {action.reference} created.")
+            messages.success(request, f"Action {action.display_reference} created.")
             return redirect(action)
     return render(request, "actions/action_form.html", {"form": form, "action": None})
 
@@ -211,7 +220,7 @@ def action_edit(request, pk):
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
-            messages.success(request, f"Action {action.reference} saved.")
+            messages.success(request, f"Action {action.display_reference} saved.")
             return redirect(updated)
     context = {"form": form, "action": action, "conflict": conflict}
     return render(request, "actions/action_form.html", context, status=409 if conflict else 200)

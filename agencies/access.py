@@ -20,6 +20,15 @@ def partnership_of(user):
     return membership.agency.partnership if membership else None
 
 
+def landing_url_name(user):
+    """Where the user starts: members on My actions; the coordinator and readers, who update no agency's
+    actions of their own, on the dashboard."""
+    membership = membership_of(user)
+    if membership is not None and (membership.is_coordinator or membership.is_reader):
+        return "reports:dashboard"
+    return "actions:my_actions"
+
+
 def is_coordinator(user):
     membership = membership_of(user)
     return bool(membership and membership.is_coordinator)

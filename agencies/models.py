@@ -40,14 +40,6 @@ class AgencyQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(partnership__in=Partnership.objects.for_user(user))
 
-    def without_active_member(self):
-        """Agencies that own open actions but have no active member to update them (readers do not update)."""
-        from actions.models import Action
-
-        open_actions = Action.objects.filter(owner=models.OuterRef("pk")).open()
-        members = Membership.objects.active_members().filter(agency=models.OuterRef("pk"))
-        return self.filter(models.Exists(open_actions)).exclude(models.Exists(members))
-
 
 class AgencyManager(models.Manager.from_queryset(AgencyQuerySet)):
     def get_by_natural_key(self, partnership_slug, slug):

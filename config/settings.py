@@ -44,9 +44,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY_REQUIRED = not DEBUG and not env_bool("TESTING")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    SECRET_KEY = (
-        get_random_secret_key() if SECRET_KEY_REQUIRED else "insecure-development-key-never-used-in-production"
-    )
+    SECRET_KEY = get_random_secret_key() if SECRET_KEY_REQUIRED else "insecure-development-key-never-used-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -125,7 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "actions:my_actions"
+LOGIN_REDIRECT_URL = "home"  # which then sends each role to its own page (actions.views.home)
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

@@ -8,6 +8,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.models import Action, ActionRecommendation, Status
 from agencies.access import partnership_of, require_coordinator
+from reports.as_at import (
+    actions_as_they_stood,
+    decisions_as_they_stood,
+    read_as_at,
+    statuses_by_recommendation_as_at,
+)
 
 from .decisions import action_states_by_recommendation, decision_record, decisions_by_recommendation
 from .forms import DecisionForm
@@ -25,15 +31,21 @@ def report_detail(request, slug):
     """A report's recommendations in printed order, grouped by theme, with the partnership's position on each."""
     report = get_object_or_404(SourceReport, slug=slug)
     partnership = partnership_of(request.user)
+    as_at = read_as_at(request, partnership, timezone.localdate())
     recs = list(report.recommendations.select_related("theme").order_by("position"))
-    decisions = decisions_by_recommendation(partnership, recs)
-    states = action_states_by_recommendation(partnership, recs)
+    if as_at.is_past:
+        decisions = decisions_as_they_stood(partnership, recs, as_at.day)
+        states = statuses_by_recommendation_as_at(partnership, recs, as_at.day)
+    else:
+        decisions = decisions_by_recommendation(partnership, recs)
+        states = action_states_by_recommendation(partnership, recs)
     for rec in recs:
         rec.decision_obj = decisions.get(rec.pk)
         rec.states = [(Status(s).label, n) for s, n in sorted(states[rec.pk].items())]
         rec.action_total = sum(states[rec.pk].values())
     groups = [(theme, list(items)) for theme, items in groupby(recs, key=lambda r: r.theme)]
-    return render(request, "recommendations/report_detail.html", {"report": report, "groups": groups})
+    context = {"report": report, "groups": groups, "as_at": as_at}
+    return render(request, "recommendations/report_detail.html", context)
 
 
 def _recommendation(slug, reference):
@@ -46,7 +58,7 @@ def _recommendation(slug, reference):
 def recommendation_detail(request, slug, reference):
     rec = _recommendation(slug, reference)
     partnership = partnership_of(request.user)
-    today = timezone.localdate()
+    as_at = read_as_at(request, partnership, timezone.localdate())
     links = (
         ActionRecommendation.objects.filter(recommendation=rec, action__in=Action.objects.for_user(request.user))
         .select_related("action__owner")
@@ -56,15 +68,21 @@ def recommendation_detail(request, slug, reference):
         .order_by("position")
     )
     actions = [link.action for link in links]
+    if as_at.is_past:
+        actions = actions_as_they_stood(actions, partnership, as_at.day)
+        decision = decisions_as_they_stood(partnership, [rec], as_at.day).get(rec.pk)
+    else:
+        decision = decisions_by_recommendation(partnership, [rec]).get(rec.pk)
     for action in actions:
-        action.rag_now = action.rag_result(today)
+        action.rag_now = action.rag_result(as_at.date)
     return render(
         request,
         "recommendations/recommendation_detail.html",
         {
             "rec": rec,
             "findings": rec.findings.order_by("position"),
-            "decision": decisions_by_recommendation(partnership, [rec]).get(rec.pk),
+            "decision": decision,
+            "as_at": as_at,
             "committee_actions": [a for a in actions if a.level == Action.Level.COMMITTEE],
             "agency_actions": [a for a in actions if a.level == Action.Level.SINGLE_AGENCY],
         },

@@ -7,7 +7,7 @@ list's own filter names (``actions/filters.py``).
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -15,9 +15,11 @@ from django.urls import reverse
 from actions.models import Action
 from actions.states import ActionState, due_soon_days
 from agencies.access import partnership_of
+from recommendations.models import SourceReport
 from reports.models import Meeting
 
 from . import charts
+from .as_at import actions_as_they_stood, decision_counts
 from .summary import OVERLAP_NOTE, Summary, summarise, summarise_by
 
 NO_REPORT = "Not linked to a report"
@@ -38,6 +40,7 @@ class Group:
     url: str = ""
     overdue_url: str = ""
     red_url: str = ""
+    decisions: list = field(default_factory=list)  # (decision label, how many recommendations), for a report
 
     @property
     def total(self):
@@ -89,6 +92,7 @@ class Dashboard:
     stale: list  # actions with no update since the last meeting
     upcoming: list  # (action, days until due), soonest first
     soon_days: int
+    without_member: list = field(default_factory=list)  # agencies owning open actions with no active member
     overlap_note: str = OVERLAP_NOTE
     status_chart: str = ""
     rag_chart: str = ""
@@ -98,15 +102,20 @@ class Dashboard:
         return self.overall.overdue
 
 
-def build_dashboard(user, today):
-    """Everything the dashboard shows, scoped to the user's partnership, in a fixed number of queries."""
+def build_dashboard(user, today, *, as_at=None):
+    """Everything the dashboard shows, scoped to the user's partnership, in a fixed number of queries; with
+    ``as_at`` (a past day), the plan as it stood at the end of that day, read as the papers read it."""
     partnership = partnership_of(user)
+    live = Action.objects.for_user(user).for_lists(as_at or today).order_by("due_date", "sort_key")
+    if as_at:
+        today = as_at
+        live = sorted(actions_as_they_stood(live, partnership, as_at), key=_by_due_date)
     meeting = Meeting.objects.last_for(partnership, today)
     since = meeting.started_at if meeting else None
-    actions = {a.pk: a for a in Action.objects.for_user(user).for_lists(today).order_by("due_date", "sort_key")}
+    actions = {a.pk: a for a in live}
     states = [ActionState.of(action, with_reports=True) for action in actions.values()]
     overall = summarise(states, today=today, since=since, label="All actions")
-    report_groups = _report_groups(actions, states, today, since)
+    report_groups = _report_groups(partnership, actions, states, today, since, as_at)
     agency_groups = _agency_groups(actions, states, today, since)
     return Dashboard(
         today=today,
@@ -122,23 +131,29 @@ def build_dashboard(user, today):
         stale=[actions[pk] for pk in overall.not_updated],
         upcoming=[(actions[pk], days) for pk, days in overall.due_soon],
         soon_days=due_soon_days(),
-        status_chart=charts.status_by_report_svg([(g.label, g.summary.by_status) for g in report_groups]),
+        without_member=list(Action.objects.for_user(user).owners_without_active_member()),  # now, whatever the day
+        status_chart=charts.status_by_report_svg([(g.label, g.summary.by_status) for g in report_groups if g.total]),
         rag_chart=charts.rag_by_agency_svg([(g.label, g.summary.by_rag) for g in agency_groups]),
     )
 
 
-def _report_groups(actions, states, today, since):
-    """A Group per source report the actions answer (in published order), then one for actions answering none."""
-    reports = {}
-    for action in actions.values():
-        for link in action.links.all():
-            reports.setdefault(link.recommendation.report_id, link.recommendation.report)
+def _by_due_date(action):
+    return (action.due_date is None, action.due_date or datetime.date.min, action.sort_key)
+
+
+def _report_groups(partnership, actions, states, today, since, as_at):
+    """A Group per national report (in published order), with the partnership's decisions on its recommendations
+    even where no action answers it; then one for actions answering none."""
     by_report = summarise_by(states, lambda s: s.report_ids or [None], today=today, since=since)
-    ordered = sorted(reports.values(), key=lambda r: (r.published_on or datetime.date.max, r.title))
+    decisions = decision_counts(partnership, as_at)
     groups = [
-        Group(r.short_title or r.title, by_report[r.pk], url=actions_list_url(report=r.pk))
-        for r in ordered
-        if r.pk in by_report
+        Group(
+            r.short_title or r.title,
+            by_report.get(r.pk) or Summary(r.short_title or r.title),
+            url=actions_list_url(report=r.pk),
+            decisions=decisions.get(r.pk, []),
+        )
+        for r in SourceReport.objects.order_by("published_on", "title")
     ]
     if None in by_report:
         groups.append(Group(NO_REPORT, by_report[None]))

@@ -4,8 +4,10 @@ from django.views.decorators.http import require_safe
 
 from actions.models import Status
 from actions.rag import Rag
+from agencies.access import partnership_of
 
 from .access import require_dashboard_reader
+from .as_at import read_as_at
 from .dashboard import actions_list_url, build_dashboard
 
 
@@ -13,11 +15,13 @@ from .dashboard import actions_list_url, build_dashboard
 def dashboard(request):
     """The partnership's plan at a glance: progress per report, what is overdue, stale or due soon."""
     require_dashboard_reader(request.user)
+    as_at = read_as_at(request, partnership_of(request.user), timezone.localdate())
     return render(
         request,
         "reports/dashboard.html",
         {
-            "dashboard": build_dashboard(request.user, timezone.localdate()),
+            "dashboard": build_dashboard(request.user, as_at.today, as_at=as_at.day),
+            "as_at": as_at,
             "statuses": list(Status),
             "rags": list(Rag),
             "overdue_url": actions_list_url(overdue="on", sort="due"),

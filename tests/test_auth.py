@@ -50,11 +50,16 @@ def test_a_wrong_password_is_refused_with_a_message(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_signing_in_lands_a_member_on_my_actions(client):
-    user = MembershipFactory().user
-    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
-    assert response.status_code == 302
-    assert response["Location"] == reverse("actions:my_actions")
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [("member", "actions:my_actions"), ("coordinator", "reports:dashboard"), ("reader", "reports:dashboard")],
+)
+def test_signing_in_lands_each_role_on_its_own_page(client, role, landing):
+    user = MembershipFactory(role=role).user
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1] == (reverse(landing), 302)
+    assert response.status_code == 200
+    assert client.get(reverse("home"))["Location"] == reverse(landing)
 
 
 def test_signing_out_is_a_post(client):

@@ -2,8 +2,9 @@
 
 import pytest
 
-from actions.models import Status
-from agencies.models import Agency, Membership
+from actions.models import Action
+from actions.status import Status
+from agencies.models import Membership
 from tests.factories import ActionFactory, AgencyFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def test_an_agency_with_open_actions_and_only_a_reader_or_an_inactive_member_is_
         ActionFactory(owner=owner)
     ActionFactory(owner=closed_only, status=Status.COMPLETE, percent_complete=100)
 
-    assert set(Agency.objects.without_active_member()) == {reader_only, inactive}
+    assert set(Action.objects.owners_without_active_member()) == {reader_only, inactive}
     assert agency.has_active_member and not reader_only.has_active_member and not inactive.has_active_member
 
 

@@ -22,9 +22,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("Refusing to build a fictional partnership with known passwords: DEBUG is off.")
         try:
-            partnership, usernames, built = build_demo_partnership(
-                today=timezone.localdate(), password=DEMO_PASSWORD
-            )
+            partnership, usernames, built = build_demo_partnership(today=timezone.localdate(), password=DEMO_PASSWORD)
         except DemoError as error:
             raise CommandError(str(error)) from None
         address = (address or settings.SITE_URL).rstrip("/") + "/"
