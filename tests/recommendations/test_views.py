@@ -240,7 +240,7 @@ def test_the_recommendation_page_puts_each_action_in_its_column_with_its_rag_as_
     assert response.context["committee_actions"] == [committee]
     assert response.context["agency_actions"] == [single]
     page = words(response)
-    committee_column = page[page.index("Child Protection Committee CPC-2") : page.index("Single agency")]
+    committee_column = page[page.index("Child Protection Committee CPC 2") : page.index("Single agency")]
     agency_column = page[page.index("Single agency") :]
     assert "Agree an inter-agency referral protocol" in committee_column
     assert "Timescale: October 2009" in committee_column
