@@ -60,7 +60,9 @@ class ActionQuerySet(models.QuerySet):
         inactive accounts do not update): the coordinator records their progress, and should find them someone."""
         members = Membership.objects.active_members().filter(agency=models.OuterRef("owner"))
         owners = self.open().exclude(models.Exists(members)).values("owner")
-        return Agency.objects.filter(pk__in=owners)
+        # committees, sub groups and posts answer to the coordinator, who updates their actions: only
+        # organisations are expected to have members of their own
+        return Agency.objects.filter(pk__in=owners, kind=Agency.Kind.AGENCY)
 
 
 class ActionManager(models.Manager.from_queryset(ActionQuerySet)):

@@ -79,6 +79,10 @@ class Agency(models.Model):
     natural_key.dependencies = ["agencies.partnership"]
 
     @property
+    def is_group(self):
+        return self.kind == self.Kind.GROUP
+
+    @property
     def has_active_member(self):
         """Whether someone of the agency can record its progress (an active member; readers cannot)."""
         return self.memberships.active_members().exists()
@@ -89,8 +93,9 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(agency__partnership__in=Partnership.objects.for_user(user))
 
     def active_members(self):
-        """Memberships of people who can update their agency's actions now: members with an active account."""
-        return self.filter(role=Membership.Role.MEMBER, user__is_active=True)
+        """Memberships of people who can update their own agency's actions now: members (and the coordinator,
+        in their own agency) with an active account. Readers cannot."""
+        return self.filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR], user__is_active=True)
 
 
 class Membership(models.Model):

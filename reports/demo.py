@@ -391,6 +391,9 @@ DECISIONS = [
 ]
 
 
+ADOPTED = "Adopted by the committee: see the actions answering it."
+
+
 class DemoError(Exception):
     """The demo cannot be built as things stand; the message says why."""
 
@@ -439,7 +442,9 @@ def _replay_year(partnership, today, recommendations):
         next_meeting = services.meeting_create(
             partnership=partnership, body="cpc", date=today - datetime.timedelta(days=NEXT_MEETING)
         )
-    for report, ref, decision, reason, days_ago in DECISIONS:
+    jar_answered = sorted({ref for spec in ACTIONS for report, ref in spec[3] if report == JAR})
+    adopted = [(JAR, ref, ApplicabilityDecision.Decision.ADOPT, ADOPTED, 335) for ref in jar_answered]
+    for report, ref, decision, reason, days_ago in DECISIONS + adopted:
         with clock(_moment(today, days_ago, 11)):
             decision_record(
                 partnership=partnership,

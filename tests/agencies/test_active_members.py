@@ -20,6 +20,11 @@ def test_an_agency_with_open_actions_and_only_a_reader_or_an_inactive_member_is_
     for owner in (agency, reader_only, inactive):
         ActionFactory(owner=owner)
     ActionFactory(owner=closed_only, status=Status.COMPLETE, percent_complete=100)
+    committee = AgencyFactory(partnership=partnership, name="Committee", slug="cpc", kind="group")
+    ActionFactory(owner=committee)  # a committee's actions are the coordinator's to update: not listed
+    coordinated = AgencyFactory(partnership=partnership, name="Co-ordinator", slug="cp-coordinator")
+    MembershipFactory(agency=coordinated, role=Membership.Role.COORDINATOR)
+    ActionFactory(owner=coordinated)
 
     assert set(Action.objects.owners_without_active_member()) == {reader_only, inactive}
     assert agency.has_active_member and not reader_only.has_active_member and not inactive.has_active_member
