@@ -223,7 +223,7 @@ def test_a_spreadsheet_round_trip_updates_an_action(page, live_server, login, pl
     upload = page.locator('input[type="file"]')
     upload.set_input_files(workbook_path)
     page.locator("form").filter(has=upload).locator('button[type="submit"]').click()
-    preview = page.get_by_role("table").filter(has_text=plan.stale.reference)
+    preview = page.get_by_role("table").filter(has_text=plan.stale.display_reference)
     expect(preview).to_contain_text("60%")
     expect(preview).to_contain_text("80%")
     expect(preview).to_contain_text("Policy approved by the Chief Officers Group.")
