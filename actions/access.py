@@ -37,5 +37,10 @@ def get_action_for_user(request, pk, *, write=False):
     action = get_object_or_404(Action.objects.for_user(request.user).select_related("owner", "partnership"), pk=pk)
     if write and not can_update_action(request.user, action):
         # Not "another agency owns it": a reader of the owning agency is refused too.
-        raise PermissionDenied(f"You may read this action but not update it: {action.owner.name} updates it.")
+        who = (
+            f"{action.owner.name} updates it"
+            if action.owner.has_active_member and not action.owner.is_group
+            else f"the coordinator updates it for {action.owner.name}"
+        )
+        raise PermissionDenied(f"You may read this action but not update it: {who}.")
     return action

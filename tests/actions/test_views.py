@@ -214,7 +214,7 @@ def test_a_post_with_the_csrf_token_of_the_form_is_accepted(client_as, member, a
 
 
 @pytest.mark.parametrize("user_fixture", ["other_agency_member", "reader"])
-def test_a_user_who_may_only_read_cannot_open_the_progress_form(request, client_as, url, user_fixture):
+def test_a_user_who_may_only_read_cannot_open_the_progress_form(request, client_as, url, user_fixture, member):
     user = request.getfixturevalue(user_fixture)
     response = client_as(user).get(url("record_progress"))
     assert response.status_code == 403
@@ -282,7 +282,7 @@ def test_the_action_page_shows_the_action_its_recommendations_and_its_history(cl
 
 
 def test_a_member_of_another_agency_reads_the_action_without_a_record_progress_button(
-    client_as, other_agency_member, action
+    client_as, other_agency_member, action, member
 ):
     response = client_as(other_agency_member).get(reverse("actions:detail", args=[action.pk]))
     page = text(response)
@@ -1046,7 +1046,10 @@ def test_my_actions_groups_the_agencys_actions_with_counts(client_as, member, my
     assert response.status_code == 200
     assert "10 actions owned by Social Work Services." in page
     assert f"Last meeting: Chief Officers Group, {days(-14):%-d %B %Y}." in page
-    listed = {**my_catalogue, "no-update": my_catalogue["overdue"] + my_catalogue["due-soon"] + my_catalogue["no-update"]}
+    listed = {
+        **my_catalogue,
+        "no-update": my_catalogue["overdue"] + my_catalogue["due-soon"] + my_catalogue["no-update"],
+    }
     for section_id, actions in listed.items():
         assert section_count(page, section_id) == len(actions)
         for action in actions:
