@@ -83,12 +83,15 @@ def plan_of(partnership, agency, other_agency, member, coordinator, recommendati
     return make
 
 
+#: The "as at" control's quick links read the last meeting and the issued papers: two queries on the pages that have it.
+AS_AT = 2
+
 PAGES = {
     # page: (address for recommendation 12, query bound, what the page must say for n actions)
-    "action list": (lambda rec: reverse("actions:list"), 12, lambda n: f"<strong>{n}</strong> actions found."),
+    "action list": (lambda rec: reverse("actions:list"), 12 + AS_AT, lambda n: f"<strong>{n}</strong> actions found."),
     "action list, filtered and sorted": (
         lambda rec: reverse("actions:list") + f"?recommendation={rec.pk}&q=number&sort=-rag",
-        13,  # one more: the chosen recommendation is looked up to validate the filter
+        13 + AS_AT,  # one more: the chosen recommendation is looked up to validate the filter
         lambda n: f"<strong>{n}</strong> actions found with these filters.",
     ),
     "my actions": (
@@ -96,8 +99,8 @@ PAGES = {
         8,
         lambda n: f"{(n + 1) // 2} actions owned by Social Work Services.",
     ),
-    "report page": (lambda rec: rec.report.get_absolute_url(), 9, lambda n: f"{n} actions:"),
-    "recommendation page": (lambda rec: rec.get_absolute_url(), 11, lambda n: "Action number 4"),
+    "report page": (lambda rec: rec.report.get_absolute_url(), 9 + AS_AT, lambda n: f"{n} actions:"),
+    "recommendation page": (lambda rec: rec.get_absolute_url(), 11 + AS_AT, lambda n: "Action number 4"),
 }
 
 
@@ -156,4 +159,4 @@ def test_the_action_page_makes_the_same_queries_for_5_and_500_updates(client_as,
     add_updates(5)
     few = count_queries(client, action.get_absolute_url())
     add_updates(495)
-    assert count_queries(client, action.get_absolute_url()) == few <= 8
+    assert count_queries(client, action.get_absolute_url()) == few <= 9  # 9th: does the owner have an active member

@@ -161,6 +161,7 @@ def test_the_summary_counts_by_status_and_rag_and_says_how_the_percentage_was_co
         "red": 2,
         "amber": 0,
         "green": 0,
+        "no_date": 0,
         "complete": 1,
         "not_applicable": 1,
     }
