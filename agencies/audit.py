@@ -14,7 +14,7 @@ from .models import AuditEntry
 
 Action = AuditEntry.Action
 Outcome = AuditEntry.Outcome
-_CONTROL = {code: "\N{REPLACEMENT CHARACTER}" for code in [*range(0, 9), 11, 12, *range(14, 32), 127]}
+_CONTROL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127], "\N{REPLACEMENT CHARACTER}")
 
 
 def client_ip(request):

@@ -219,7 +219,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "agencies.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "agencies.audit.client_ip"
 AXES_VERBOSE = False
 #: How many proxies (load balancer, nginx) stand in front of the application and append to X-Forwarded-For;
