@@ -1,15 +1,23 @@
 """Sign-in events go to the audit log. Connected in AgenciesConfig.ready()."""
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from . import audit
+from config.middleware import SESSION_LAST_SEEN
+
+from . import audit, two_factor
 
 
 @receiver(user_logged_in)
 def record_sign_in(sender, request, user, **kwargs):
     audit.record(request, audit.Action.SIGN_IN, user=user)
+    session = getattr(request, "session", None)
+    if session is not None:  # what the session guards then read without a query on every request
+        session[SESSION_LAST_SEEN] = int(time.time())
+        session[two_factor.SESSION_NEEDS_CODE] = two_factor.has_two_factor(user) or two_factor.must_use_two_factor(user)
 
 
 @receiver(user_logged_out)

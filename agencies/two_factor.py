@@ -15,12 +15,19 @@ def must_use_two_factor(user):
     return settings.OTP_REQUIRED_FOR_COORDINATORS and (user.is_staff or user.is_superuser or is_coordinator(user))
 
 
+#: Set at sign-in: whether this session must give a code, so that no page asks the database again.
+SESSION_NEEDS_CODE = "two_factor_needed"
+
+
 def needs_verification(request):
     """True when a signed-in user must still give a code (or set up two-factor) before any other page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.is_verified():
         return False
-    return user_has_device(user, confirmed=True) or must_use_two_factor(user)
+    needed = request.session.get(SESSION_NEEDS_CODE)
+    if needed is None:  # a session from before two-factor existed
+        needed = request.session[SESSION_NEEDS_CODE] = has_two_factor(user) or must_use_two_factor(user)
+    return needed
 
 
 def has_two_factor(user):
