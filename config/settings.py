@@ -195,12 +195,12 @@ def _after(existing, *added):
 
 
 _after("django.middleware.security.SecurityMiddleware", "config.middleware.HostileInputMiddleware")
+_after("django.contrib.auth.middleware.AuthenticationMiddleware", "django_otp.middleware.OTPMiddleware")
 _after(
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.SessionGuardMiddleware",
+    "config.middleware.TwoFactorRequiredMiddleware",
 )
-_after("django.contrib.auth.middleware.LoginRequiredMiddleware", "config.middleware.TwoFactorRequiredMiddleware")
 MIDDLEWARE += [
     "config.middleware.SecurityHeadersMiddleware",
     "agencies.middleware.AuditRefusalMiddleware",
@@ -222,6 +222,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "agencies.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "agencies.audit.client_ip"
 AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in our own audit log; one record of them is enough
 #: How many proxies (load balancer, nginx) stand in front of the application and append to X-Forwarded-For;
 #: 0 trusts no header and uses the connection's address.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
