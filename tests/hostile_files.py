@@ -3,7 +3,7 @@
 import io
 import zipfile
 
-from actions.spreadsheets import REQUIRED_COLUMNS
+from actions.spreadsheets.columns import REQUIRED_COLUMNS
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'

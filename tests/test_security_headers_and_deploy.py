@@ -60,7 +60,7 @@ def test_every_hsts_setting_comes_from_the_environment():
 def test_a_yes_or_no_setting_that_is_neither_stops_the_start_with_a_message():
     result = settings_value("s.SECURE_HSTS_PRELOAD", SECRET_KEY="x" * 50, SECURE_HSTS_PRELOAD="ture")
     assert result.returncode != 0
-    assert "SECURE_HSTS_PRELOAD must be 1 or 0" in result.stderr
+    assert "SECURE_HSTS_PRELOAD='ture' is not a yes/no value" in result.stderr
 
 
 @pytest.mark.django_db

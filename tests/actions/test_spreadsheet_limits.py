@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from actions.spreadsheets import MAX_ROWS, REQUIRED_COLUMNS, SpreadsheetError, read_upload
+from actions.spreadsheets import MAX_ROWS, SpreadsheetError, read_upload
+from actions.spreadsheets.columns import REQUIRED_COLUMNS
 from tests.hostile_files import million_row_xlsx
 
 

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies import audit
-
 from recommendations.services import FixtureError, default_fixture_paths, load_fixture_files
 
 
