@@ -84,6 +84,7 @@ def test_a_dump_restored_into_a_fresh_database_brings_back_rows_papers_and_evide
         database["NAME"] = restored_name  # the application, pointed at the restored database
         with connection.cursor() as cursor:
             assert row_counts(cursor) == before
+        assert before["agencies_storedfile"] == 1  # the evidence is in the dump itself, not on a disk beside it
         assert bytes(Paper.objects.get(pk=paper.pk).pdf) == issued_pdf
         client.force_login(member)
         for stored in ProgressUpdate.objects.exclude(evidence_file=""):
