@@ -2,7 +2,7 @@
 
 import re
 import time
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -55,7 +55,7 @@ class SessionGuardMiddleware:
             elif last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, "You were signed out after a period without activity. Please sign in again.")
-                return redirect(f"{reverse('login')}?next={request.path}")
+                return redirect(f"{reverse('login')}?{urlencode({'next': request.path})}")
             elif last_seen is None or now - last_seen >= 60:  # write the session at most once a minute
                 session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
@@ -71,12 +71,19 @@ class TwoFactorRequiredMiddleware:
         from agencies.two_factor import needs_verification
 
         if needs_verification(request) and not request.path.startswith(_TWO_FACTOR_OPEN_PATHS()):
-            return redirect(f"{reverse('two_factor_verify')}?next={request.path}")
+            return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.path})}")
         return self.get_response(request)
 
 
 def _TWO_FACTOR_OPEN_PATHS():  # noqa: N802 - a constant computed once the URLs are loaded
-    return (reverse("two_factor_verify"), reverse("two_factor_setup"), reverse("logout"), "/static/", "/healthz")
+    return (
+        reverse("two_factor_verify"),
+        reverse("two_factor_setup"),
+        reverse("logout"),
+        reverse("privacy"),
+        reverse("healthz"),
+        "/static/",
+    )
 
 
 class SecurityHeadersMiddleware:
