@@ -64,3 +64,12 @@ def test_a_member_turns_on_two_factor_and_signs_in_with_a_code(page, live_server
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("actions", re.I))
     assert violations == []
+
+
+def test_the_privacy_notice_is_reached_from_the_sign_in_page_on_a_phone(page, live_server, assert_accessible):
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_role("link", name=re.compile("Privacy notice: what the tracker holds")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Privacy notice")
+    expect(page.get_by_role("heading", name="For how long")).to_be_visible()
+    assert_accessible("privacy-narrow")
