@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib import admin
 
-from .models import Agency, AuditEntry, Membership, Partnership
+from .models import Agency, AuditEntry, Membership, Partnership, StoredFile
 
 
 class AgencyInline(admin.TabularInline):
@@ -58,6 +58,26 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description="time (UTC)", ordering="created_at")
     def created_at_utc(self, entry):
         return entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(admin.ModelAdmin):
+    """Evidence files kept in the database: listed for the administrator, served only through the access-checked
+    evidence view, and never changed here (a file belongs to its progress update, which is append-only)."""
+
+    list_display = ["name", "size", "created_at"]
+    search_fields = ["name"]
+    fields = ["name", "size", "created_at"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False
