@@ -9,7 +9,7 @@ from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login"}
+PUBLIC = {"login", "privacy", "healthz"}
 
 
 def our_url_patterns(resolver=None, prefix=""):
