@@ -406,7 +406,7 @@ def generate(*, partnership, as_at, period_start=None, reports=()):
                 "publisher": report.publisher,
                 "published": report.published_text or long_date(report.published_on),
                 "reference": report.reference,
-                "circumstance_heading": "Circumstance in Haringey" if "haringey" in report.slug else "Circumstance",
+                "circumstance_heading": report.findings_heading or "Circumstance",
                 "summary": _summary(report.short_title or report.title, report_items, as_at, recs),
                 "themes": _themes(report, recs, themes),
                 "plan_rows": plan_rows,
