@@ -389,7 +389,7 @@ def _check_reference(where, name, model_field, value):
 
 def _describe(record):
     fields = record["fields"]
-    for key in ("reference", "slug", "title", "name", "date"):
+    for key in ("slug", "reference", "title", "name", "date"):
         if key in fields:
             return f"{key}={json.dumps(fields[key])}"
     return ""

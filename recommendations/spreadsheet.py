@@ -324,7 +324,7 @@ class _Reader:
             self.add("theme", fields, "Themes", number)
 
     def read_recommendations(self, rows):
-        position, current = 0, None
+        last, current = 0, None
         for number, values in rows:
             if not values["Reference"] and not values["Text"] and not values["Lead-in"]:
                 if current is None or not values["Sub-point"]:
@@ -338,7 +338,8 @@ class _Reader:
                 else:
                     current["fields"]["sub_points"].append(values["Sub-point"])
                 continue
-            position = _order(values.get("Order", ""), position + 1)
+            position = _order(values.get("Order", ""), last + 1)
+            last = position if isinstance(position, int) else last + 1
             current = self.add(
                 "recommendation", self.recommendation_fields(values, position), "Recommendations", number
             )
