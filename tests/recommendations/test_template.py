@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from recommendations.loading import load_fixture_files
+from recommendations.loading import default_fixture_paths, load_fixture_files
 from recommendations.models import Finding, Recommendation, RecommendationLoad, SourceReport, Theme
 from tests.factories import ActionRecommendationFactory, DecisionFactory
 from tests.recommendations import template_report
@@ -91,7 +91,7 @@ def test_emphasis_is_shown_in_italics_and_the_rest_escaped(client_as, member, tm
 
 def test_a_loaded_report_written_back_to_the_template_reloads_unchanged(tmp_path):
     """The command and the template agree on the shipped JSON fixtures: a round trip changes nothing."""
-    load_fixture_files([p for p in __import__("recommendations.loading").loading.default_fixture_paths()][:2])
+    load_fixture_files(default_fixture_paths()[:2])
     paths = []
     for slug in ("laming-2009", "jar-haringey-2008"):
         path = tmp_path / f"{slug}.xlsx"
