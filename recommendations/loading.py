@@ -102,6 +102,10 @@ class LoadReport:
     problems: list = field(default_factory=list)
     in_use: dict = field(default_factory=dict)  # report pk -> bool
 
+    @property
+    def unchanged_count(self):
+        return sum(self.unchanged.values())
+
     def lines(self):
         labels = sorted(set(self.created) | set(self.updated) | set(self.unchanged) | set(self.kept))
         return [
