@@ -393,7 +393,7 @@ def _check_reference(where, name, model_field, value):
 
 def _describe(record):
     fields = record["fields"]
-    for key in ("slug", "reference", "title", "name", "date"):
+    for key in ("slug", "reference", "title", "name", "date", "kind"):
         if key in fields:
             return f"{key}={json.dumps(fields[key])}"
     return ""

@@ -9,7 +9,8 @@ from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login"}
+#: Open without signing in: the login page, and the page where an invited person (who has no account yet) accepts.
+PUBLIC = {"login", "accept"}
 
 
 def our_url_patterns(resolver=None, prefix=""):
