@@ -41,9 +41,9 @@ SHEETS = {
         ("Web address", "url", 30, "Where the report can be read, if anywhere."),
         (
             "Findings column heading",
-            "findings_heading",
+            "circumstance_heading",
             26,
-            "Heading of the findings beside each recommendation, e.g. Circumstance in Haringey.",
+            "Heading of the findings beside each recommendation, e.g. Circumstance in Haringey. Blank: Circumstance.",
         ),
         ("Description", "description", 60, "Background paragraphs, as printed (optional)."),
     ],
@@ -312,6 +312,7 @@ class _Reader:
         fields = {name: values[heading] for heading, name, *_ in SHEETS["Report"]}
         fields["slug"] = fields["slug"] or slugify(fields["short_title"] or fields["title"])[:80]
         fields["published_on"] = fields["published_on"] or None
+        fields["circumstance_heading"] = fields["circumstance_heading"] or "Circumstance"
         self.slug = fields["slug"]
         self.add("sourcereport", fields, "Report", number)
 

@@ -31,7 +31,7 @@ def snapshot():
         (
             r.slug,
             r.title,
-            r.findings_heading,
+            r.circumstance_heading,
             list(r.themes.order_by("position").values_list("slug", "title", "position")),
             list(
                 r.recommendations.order_by("position").values_list(

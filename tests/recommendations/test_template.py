@@ -51,7 +51,7 @@ def test_the_command_refuses_a_name_that_is_not_xlsx(tmp_path):
 def test_a_report_written_only_through_the_template_loads_through_the_command(tmp_path):
     call_command("load_recommendations", write(tmp_path, fill()), verbosity=0)
     report = SourceReport.objects.get(slug=SLUG)
-    assert (report.short_title, report.published_text, report.findings_heading) == (
+    assert (report.short_title, report.published_text, report.circumstance_heading) == (
         "National review 2022",
         "May 2022",
         "Circumstance in the review",
