@@ -22,6 +22,10 @@ from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from . import spreadsheet
+from .models import RecommendationLoad
+from .records import FixtureError, Place
+
 DEFAULT_FIXTURES = ("laming-2009.json", "jar-haringey-2008.json", "east-ayrshire.json")
 
 #: The models a file may hold. Anything else (users, permissions...) is refused by name.
@@ -46,19 +50,6 @@ LIVE_PLAN_MODELS = {"actions.action", "actions.actionrecommendation", "recommend
 RESERVED_SLUGS = {"load"}
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-
-
-class FixtureError(Exception):
-    """A file cannot be loaded; the message names the file, the record (or sheet and row) and the field (column)."""
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a record came from in a workbook: its sheet, its row and, per field, its column."""
-
-    sheet: str
-    row: int
-    columns: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass
@@ -188,8 +179,6 @@ def read_records(source):
     if len(source.content) > MAX_FILE_BYTES:
         raise FixtureError(f"{source.name}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, the most a file may be.")
     if source.name.lower().endswith(".xlsx"):
-        from . import spreadsheet
-
         return spreadsheet.read_workbook(source)
     return _json_records(source), []
 
@@ -417,8 +406,6 @@ def _cause(exc):
 
 def record_load(*, sources, user, report):
     """Write an applied load to the history: who, when, which file(s), what it did."""
-    from .models import RecommendationLoad
-
     content = sources[0].content if len(sources) == 1 else b""
     return RecommendationLoad.objects.create(
         token=secrets.token_urlsafe(32),
@@ -439,8 +426,6 @@ PENDING_HOURS = 24
 
 def load_stage(*, user, name, content):
     """Keep an uploaded file, unapplied, until its uploader confirms it; returns the RecommendationLoad."""
-    from .models import RecommendationLoad
-
     source = Source(name=Path(name).name[:255], content=content)
     return RecommendationLoad.objects.create(
         token=secrets.token_urlsafe(32),
@@ -458,8 +443,6 @@ def load_preview(load):
 
 def load_confirm(*, load, user):
     """Apply a staged load all or nothing and write it to the history; FixtureError if it cannot be applied."""
-    from .models import RecommendationLoad
-
     with transaction.atomic():
         try:
             load = RecommendationLoad.objects.select_for_update().get(pk=load.pk, applied_at__isnull=True)

@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .loading import FixtureError, Place
 from .models import Finding
+from .records import FixtureError, Place
 
 #: An XLSX file is a zip: refuse one that would unpack to more than this (a "zip bomb").
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
