@@ -427,6 +427,8 @@ PENDING_HOURS = 24
 def load_stage(*, user, name, content):
     """Keep an uploaded file, unapplied, until its uploader confirms it; returns the RecommendationLoad."""
     source = Source(name=Path(name).name[:255], content=content)
+    stale = timezone.now() - datetime.timedelta(hours=PENDING_HOURS)
+    RecommendationLoad.objects.filter(applied_at__isnull=True, uploaded_at__lt=stale).delete()  # never confirmed
     return RecommendationLoad.objects.create(
         token=secrets.token_urlsafe(32),
         file_name=source.name,

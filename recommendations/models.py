@@ -133,6 +133,15 @@ class Recommendation(models.Model):
 
     natural_key.dependencies = ["recommendations.sourcereport", "recommendations.theme"]
 
+    def earlier_wordings(self):
+        """The texts this recommendation had before its current one, newest first: [(text, replaced_at, why)]."""
+        records = list(self.history.order_by("-history_date", "-history_id").only("text", "history_date"))
+        wordings = []
+        for newer, older in zip(records, records[1:], strict=False):
+            if older.text != newer.text:
+                wordings.append((older.text, newer.history_date, newer.history_change_reason or ""))
+        return wordings
+
     def clean(self):
         from django.core.exceptions import ValidationError
 

@@ -1,10 +1,12 @@
 """Loading a national report in the browser: administrators only, preview first, confirm applies all or nothing."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
 from recommendations.loading import default_fixture_paths
 from recommendations.models import Finding, Recommendation, RecommendationLoad, SourceReport, Theme
@@ -182,3 +184,26 @@ def test_a_json_file_with_a_user_in_it_is_refused(client_as, admin_user):
     client = client_as(admin_user)
     page = client.get(upload(client, json.dumps([record]).encode(), name="evil.json")["Location"]).content.decode()
     assert "cannot be loaded from a file" in page
+
+
+def test_the_load_page_lists_the_history_in_a_fixed_number_of_queries(
+    client_as, admin_user, django_assert_max_num_queries
+):
+    client = client_as(admin_user)
+    for _ in range(3):
+        token = upload(client, fill())["Location"].split("/")[-2]
+        client.post(f"/recommendations/load/{token}/confirm/")
+    with django_assert_max_num_queries(6):
+        page = client.get("/recommendations/load/").content.decode()
+    assert page.count("national-review-2022.xlsx") == 3
+
+
+def test_an_upload_never_confirmed_expires_and_is_cleared(client_as, admin_user):
+    client = client_as(admin_user)
+    token = upload(client, fill())["Location"].split("/")[-2]
+    RecommendationLoad.objects.update(uploaded_at=timezone.now() - timedelta(hours=25))
+    response = client.post(f"/recommendations/load/{token}/confirm/", follow=True)
+    assert "more than 24 hours ago" in response.content.decode() and not SourceReport.objects.exists()
+    upload(client, fill())
+    assert list(RecommendationLoad.objects.values_list("token", flat=True)) != [token]
+    assert RecommendationLoad.objects.count() == 1

@@ -258,3 +258,12 @@ def test_a_changed_text_keeps_its_earlier_wording_in_the_history(tmp_path):
         "Safeguarding partners must review their arrangements yearly.",
     ]
     assert rec.history.latest().history_change_reason == "Loaded from corrected.xlsx"
+
+
+def test_the_recommendation_page_shows_its_earlier_wording(client_as, member, tmp_path):
+    load_fixture_files([write(tmp_path, fill())])
+    corrected = fill(_set("Recommendations", 9, 3, "Safeguarding partners must review their arrangements yearly."))
+    load_fixture_files([write(tmp_path, corrected, name="corrected.xlsx")])
+    page = client_as(member).get(f"/recommendations/{SLUG}/5/").content.decode()
+    assert "Earlier wording (1)" in page
+    assert "(Loaded from corrected.xlsx): Safeguarding partners should review their arrangements." in page
