@@ -92,6 +92,7 @@ class LoadReport:
     changed_items: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     in_use: dict = field(default_factory=dict)  # report pk -> bool
+    itemise: bool = False  # name every record created or changed (for the preview; it costs queries)
 
     @property
     def unchanged_count(self):
@@ -142,7 +143,7 @@ def load_sources(sources, *, user=None, dry_run=False, collect=False):
     Without ``collect`` the first bad record raises FixtureError. With ``collect`` (the preview) every problem is
     gathered in ``report.problems`` and everything is rolled back.
     """
-    report = LoadReport()
+    report = LoadReport(itemise=collect)
     try:
         with transaction.atomic():
             for source in sources:
@@ -314,13 +315,10 @@ def _save_with_history(obj, current, *, user, file_name):
 
 
 def _count(report, label, obj, changes):
-    name = f"{obj._meta.verbose_name} {obj}"
-    if changes is None:
-        report.created[label] += 1
-        report.new_items.append(Item(label=label, name=name))
-    else:
-        report.updated[label] += 1
-        report.changed_items.append(Item(label=label, name=name, changes=changes))
+    (report.created if changes is None else report.updated)[label] += 1
+    if report.itemise:
+        item = Item(label=label, name=f"{obj._meta.verbose_name} {obj}", changes=changes or [])
+        (report.new_items if changes is None else report.changed_items).append(item)
 
 
 def _stamp_missing_times(obj, fields):
