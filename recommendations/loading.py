@@ -293,25 +293,25 @@ def _check_in_use(where, label, obj, current, changes, report):
 
 
 def _save(where, deserialized, current, *, user, file_name):
-    obj = deserialized.object
     try:
         with transaction.atomic():
-            if hasattr(type(obj), "history"):
-                _save_with_history(obj, current, user=user, file_name=file_name)
-            else:
-                deserialized.save()
+            deserialized.save()
+            if hasattr(type(deserialized.object), "history"):
+                _record_history(deserialized.object, current, user=user, file_name=file_name)
     except IntegrityError as exc:
         raise FixtureError(f"{where.text}: the database refused it ({exc}).") from None
 
 
-def _save_with_history(obj, current, *, user, file_name):
-    """Save through the model so its history records the change, with a baseline of the text it replaces."""
+def _record_history(obj, current, *, user, file_name):
+    """A raw save writes no history: record the change, after a baseline of the text it replaces if none exists.
+
+    The save stays raw so a record's own timestamps (an action's created_at) are kept as the file gives them.
+    """
     history = type(obj).history
     if current is not None and not history.filter(id=current.pk).exists():
         history.bulk_history_create([current], default_change_reason="As first loaded")
-    obj._history_user = user
-    obj._change_reason = f"Loaded from {Path(file_name).name}"
-    obj.save()
+    reason = f"Loaded from {Path(file_name).name}"
+    history.bulk_history_create([obj], update=current is not None, default_user=user, default_change_reason=reason)
 
 
 def _count(report, label, obj, changes):
