@@ -46,6 +46,9 @@ LOADABLE_MODELS = {
 #: application, where every change is recorded.
 LIVE_PLAN_MODELS = {"actions.action", "actions.actionrecommendation", "recommendations.applicabilitydecision"}
 
+#: Models whose loads are written to their history (a corrected text keeps the wording it replaces).
+HISTORY_ON_LOAD = {"recommendations.recommendation"}
+
 #: Slugs a report may not take: they are the addresses of the loading pages.
 RESERVED_SLUGS = {"load"}
 
@@ -296,7 +299,7 @@ def _save(where, deserialized, current, *, user, file_name):
     try:
         with transaction.atomic():
             deserialized.save()
-            if hasattr(type(deserialized.object), "history"):
+            if deserialized.object._meta.label_lower in HISTORY_ON_LOAD:
                 _record_history(deserialized.object, current, user=user, file_name=file_name)
     except IntegrityError as exc:
         raise FixtureError(f"{where.text}: the database refused it ({exc}).") from None
