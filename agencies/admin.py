@@ -1,6 +1,8 @@
+import datetime
+
 from django.contrib import admin
 
-from .models import Agency, Invitation, Membership, MembershipEvent, Partnership
+from .models import Agency, AuditEntry, Invitation, Membership, MembershipEvent, Partnership
 
 
 class AgencyInline(admin.TabularInline):
@@ -40,6 +42,31 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
     list_select_related = ["user", "agency"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read and filter only: nobody adds, changes or deletes an audit entry through the application."""
+
+    list_display = ["created_at_utc", "username", "ip_address", "action", "outcome", "object_repr", "path"]
+    list_filter = ["action", "outcome", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["username", "ip_address", "object_repr", "path", "detail"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    @admin.display(description="time (UTC)", ordering="created_at")
+    def created_at_utc(self, entry):
+        return entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MembershipEvent)

@@ -42,6 +42,33 @@ def create_demo_users(*, partnership_slug, password):
     return [account[0] for account in DEMO_ACCOUNTS]
 
 
+@transaction.atomic
+def prune_audit(*, now, retention_days, dry_run=False):
+    """Delete audit entries and failed sign-in records older than the retention period, and ended sessions.
+
+    Returns {what: how many}. The privacy notice promises this; cron runs it weekly (README).
+    """
+    from axes.models import AccessAttempt
+    from django.contrib.sessions.models import Session
+
+    from .models import AuditEntry
+
+    before = now - datetime.timedelta(days=retention_days)
+    entries = AuditEntry.objects.filter(created_at__lt=before)
+    attempts = AccessAttempt.objects.filter(attempt_time__lt=before)
+    sessions = Session.objects.filter(expire_date__lt=now)
+    counts = {
+        "audit entries": entries.count(),
+        "failed sign-in records": attempts.count(),
+        "ended sessions": sessions.count(),
+    }
+    if not dry_run:
+        entries.prune(before=before)
+        attempts.delete()
+        sessions.delete()
+    return counts
+
+
 # --- Partnerships, agencies and people, managed in the application ----------------------------------------------
 
 

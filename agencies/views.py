@@ -1,161 +1,166 @@
-"""Partnerships, agencies and people, managed without the Django admin: administrators create partnerships and
-their coordinators; coordinators (and administrators) add agencies, invite people and change their accounts."""
+"""Account security pages (two-factor sign-in, unlocking), the privacy notice and the health check."""
 
+import segno
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection, transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_otp import login as otp_login
 
-from . import access, services
-from .forms import AcceptForm, AgencyForm, InviteForm, MemberForm, PartnershipForm
-from .models import Invitation, MembershipEvent, Partnership
-
-FORM_METHODS = ["GET", "HEAD", "POST"]
-
-
-def _form_page(request, form, *, title, submit, partnership=None, intro="", status=None):
-    context = {"form": form, "title": title, "submit": submit, "partnership": partnership, "intro": intro}
-    return render(request, "agencies/form.html", context, status=status or (400 if form.errors else 200))
+from . import audit, two_factor
+from .access import require_coordinator
+from .forms import CodeForm, PasswordConfirmForm
+from .models import Membership
 
 
-def _apply(form, service, **kwargs):
-    """Call the service; a ValidationError becomes the form's errors. True when it went through."""
-    try:
-        service(**kwargs)
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            form.add_error(None, exc.messages)
-        for name, errors in getattr(exc, "message_dict", {}).items():
-            form.add_error(name if name in form.fields else None, errors)
-        return False
-    return True
+def _next_url(request, default="actions:my_actions"):
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse(default)
 
 
 @require_safe
-def partnership_list(request):
-    access.require_administrator(request.user)
-    partnerships = Partnership.objects.order_by("name")
-    return render(request, "agencies/partnership_list.html", {"partnerships": partnerships})
-
-
-@require_http_methods(FORM_METHODS)
-def partnership_create(request):
-    access.require_administrator(request.user)
-    form = PartnershipForm(request.POST or None)
-    if form.is_valid() and _apply(
-        form,
-        services.partnership_create,
-        actor=request.user,
-        base_url=request.build_absolute_uri("/"),
-        **form.cleaned_data,
-    ):
-        messages.success(request, f"{form.cleaned_data['name']} created; its coordinator has been invited by email.")
-        return redirect("agencies:people", slug=form.cleaned_data["slug"])
-    return _form_page(request, form, title="New partnership", submit="Create and invite the coordinator")
-
-
-@require_safe
-def people(request, slug):
-    partnership = access.get_partnership_for_manager(request.user, slug)
-    agencies = partnership.agencies.order_by("name").prefetch_related("memberships__user")
-    invitations = Invitation.objects.usable(timezone.now()).filter(agency__partnership=partnership)
-    for agency in agencies:
-        for membership in agency.memberships.all():
-            membership.manageable = access.can_manage_member(request.user, membership)
-    context = {"partnership": partnership, "agencies": agencies, "invitations": invitations.select_related("agency")}
-    return render(request, "agencies/people.html", context)
-
-
-@require_http_methods(FORM_METHODS)
-def agency_create(request, slug):
-    partnership = access.get_partnership_for_manager(request.user, slug)
-    form = AgencyForm(request.POST or None)
-    if form.is_valid() and _apply(
-        form, services.agency_create, actor=request.user, partnership=partnership, **form.cleaned_data
-    ):
-        messages.success(request, f"{form.cleaned_data['name']} added.")
-        return redirect("agencies:people", slug=slug)
-    return _form_page(request, form, title="Add an agency", submit="Add the agency", partnership=partnership)
-
-
-@require_http_methods(FORM_METHODS)
-def invite(request, slug):
-    partnership = access.get_partnership_for_manager(request.user, slug)
-    roles = access.grantable_roles(request.user)
-    form = InviteForm(request.POST or None, partnership=partnership, roles=roles)
-    if form.is_valid() and _apply(
-        form,
-        services.invitation_send,
-        actor=request.user,
-        base_url=request.build_absolute_uri("/"),
-        **form.cleaned_data,
-    ):
-        messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-        return redirect("agencies:people", slug=slug)
-    intro = "They receive an email with a link, valid once, to choose their password."
-    return _form_page(
-        request, form, title="Invite someone", submit="Send the invitation", partnership=partnership, intro=intro
+def two_factor_settings(request):
+    return render(
+        request,
+        "registration/two_factor.html",
+        {"enabled": two_factor.has_two_factor(request.user), "required": two_factor.must_use_two_factor(request.user)},
     )
 
 
-@require_http_methods(FORM_METHODS)
-def member_edit(request, slug, pk):
-    partnership = access.get_partnership_for_manager(request.user, slug)
-    membership = access.get_membership_for_manager(request.user, partnership, pk)
-    access.require_can_grant(request.user, role=membership.role, membership=membership)
-    initial = {"agency": membership.agency, "role": membership.role, "job_title": membership.job_title}
-    form = MemberForm(
-        request.POST or None, initial=initial, partnership=partnership, roles=access.grantable_roles(request.user)
-    )
-    if form.is_valid() and _apply(
-        form, services.membership_change, actor=request.user, membership=membership, **form.cleaned_data
-    ):
-        messages.success(request, f"{membership.user.get_full_name() or membership.user.username} updated.")
-        return redirect("agencies:people", slug=slug)
-    title = f"Change {membership.user.get_full_name() or membership.user.username}'s agency or role"
-    return _form_page(request, form, title=title, submit="Save", partnership=partnership)
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Show a new secret as a QR code; a first correct code turns two-factor on and shows the recovery codes."""
+    if two_factor.has_two_factor(request.user):
+        return redirect("two_factor")
+    device = two_factor.unconfirmed_totp_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token("".join(form.cleaned_data["code"].split())):
+            with transaction.atomic():
+                device.confirmed = True
+                device.save()
+                codes = two_factor.new_recovery_codes(request.user)
+                audit.record(request, audit.Action.TWO_FACTOR_ON, obj=request.user)
+            otp_login(request, device)
+            return render(request, "registration/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+        form.add_error("code", "That code is not the one your app shows now. Check the app and try again.")
+    uri = device.config_url.replace("otpauth://totp/", f"otpauth://totp/{settings.OTP_TOTP_ISSUER}:", 1)
+    context = {"form": form, "qr": segno.make(uri).svg_data_uri(scale=5), "secret": _spaced(device.bin_key)}
+    return render(request, "registration/two_factor_setup.html", context)
+
+
+def _spaced(key):
+    from base64 import b32encode
+
+    text = b32encode(key).decode()
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The second step of signing in: a code from the app, or a recovery code (used up)."""
+    if not two_factor.has_two_factor(request.user):
+        return redirect("two_factor_setup")  # required by the setting but not set up yet
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.verify(request.user, form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            audit.record(request, audit.Action.TWO_FACTOR_VERIFIED, detail=device.persistent_id)
+            return redirect(_next_url(request))
+        audit.record(request, audit.Action.TWO_FACTOR_FAILED, outcome=audit.Outcome.FAILED)
+        form.add_error("code", "That code was not accepted. Enter the code your app shows now, or a recovery code.")
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_disable(request):
+    if two_factor.must_use_two_factor(request.user):
+        raise PermissionDenied("Coordinators and administrators must keep two-factor sign-in on.")
+    form = PasswordConfirmForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            two_factor.remove_two_factor(request.user)
+            audit.record(request, audit.Action.TWO_FACTOR_OFF, obj=request.user)
+        messages.success(request, "Two-factor sign-in is off.")
+        return redirect("two_factor")
+    return render(request, "registration/two_factor_disable.html", {"form": form})
 
 
 @require_POST
-def member_active(request, slug, pk):
-    partnership = access.get_partnership_for_manager(request.user, slug)
-    membership = access.get_membership_for_manager(request.user, partnership, pk)
-    active = request.POST.get("active") == "1"
-    user = services.account_set_active(actor=request.user, membership=membership, active=active)
-    name = user.get_full_name() or user.username
-    messages.success(request, f"{name} can sign in again." if active else f"{name} can no longer sign in.")
-    return redirect("agencies:people", slug=slug)
+def recovery_codes(request):
+    if not two_factor.has_two_factor(request.user):
+        return redirect("two_factor")
+    with transaction.atomic():
+        codes = two_factor.new_recovery_codes(request.user)
+        audit.record(request, audit.Action.RECOVERY_CODES, obj=request.user)
+    return render(request, "registration/recovery_codes.html", {"codes": codes, "next": reverse("two_factor")})
 
 
-@require_safe
-def history(request, slug):
-    partnership = access.get_partnership_for_manager(request.user, slug)
-    events = MembershipEvent.objects.filter(partnership=partnership).select_related("actor", "subject")[:500]
-    return render(request, "agencies/history.html", {"partnership": partnership, "events": events})
+@require_http_methods(["GET", "POST"])
+def locked_accounts(request):
+    """The coordinator's list of their partnership's people locked out after failed sign-ins, to unlock."""
+    membership = require_coordinator(request.user)
+    people = Membership.objects.filter(agency__partnership=membership.agency.partnership).select_related("user")
+    usernames = {m.user.username: m.user for m in people}
+    locked = (
+        AccessAttempt.objects.filter(username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+        .order_by("username")
+        .values_list("username", flat=True)
+        .distinct()
+    )
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        if username not in locked:
+            messages.error(request, "That account is not locked, or is not one of your partnership's.")
+        else:
+            reset(username=username)
+            audit.record(request, audit.Action.UNLOCKED, obj=usernames[username])
+            messages.success(request, f"{username} may sign in again.")
+        return redirect("locked_accounts")
+    return render(request, "registration/locked_accounts.html", {"locked": [usernames[name] for name in locked]})
 
 
 @login_not_required
-@require_http_methods(FORM_METHODS)
-def accept(request, token):
-    try:
-        invitation = services.invitation_for_token(token)
-    except services.InvitationError as exc:
-        return render(request, "agencies/invitation_invalid.html", {"reason": str(exc)}, status=410)
-    form = AcceptForm(request.POST or None)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.invitation_accept(
-                token=token, first_name=data["first_name"], last_name=data["last_name"], password=data["password1"]
-            )
-        except services.InvitationError as exc:
-            return render(request, "agencies/invitation_invalid.html", {"reason": str(exc)}, status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome. Your username is {user.username}.")
-        return redirect("home")
+@require_safe
+def privacy(request):
     return render(
-        request, "agencies/accept.html", {"form": form, "invitation": invitation}, status=400 if form.errors else 200
+        request,
+        "privacy.html",
+        {"retention_days": settings.AUDIT_RETENTION_DAYS, "session_hours": settings.SESSION_COOKIE_AGE // 3600},
     )
+
+
+@login_not_required
+@never_cache
+@require_safe
+def healthz(request):
+    """For the load balancer: 200 when this server can query the database, 503 when it cannot."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes calls this instead of signing in a locked username (AXES_LOCKOUT_CALLABLE)."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)

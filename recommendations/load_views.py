@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from agencies import audit
 from agencies.access import require_administrator
 
 from . import loading, spreadsheet
@@ -60,8 +61,10 @@ def load_confirm(request, token):
     try:
         report = loading.load_confirm(load=load, user=request.user)
     except loading.FixtureError as exc:
+        audit.record(request, audit.Action.FIXTURE_LOAD, obj=load, outcome=audit.Outcome.FAILED, detail=str(exc))
         messages.error(request, f"Nothing was loaded. {exc}")
         return redirect("recommendations:load_preview", token=token)
+    audit.record(request, audit.Action.FIXTURE_LOAD, obj=load, detail=load.file_name)
     created, updated = sum(report.created.values()), sum(report.updated.values())
     messages.success(request, f"Loaded {load.file_name}: {created} record(s) created, {updated} changed.")
     return redirect("recommendations:load")

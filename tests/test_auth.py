@@ -9,8 +9,8 @@ from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-#: Open without signing in: the login page, and the page where an invited person (who has no account yet) accepts.
-PUBLIC = {"login", "accept"}
+#: Open without signing in; "accept" is where an invited person (who has no account yet) chooses a password.
+PUBLIC = {"login", "privacy", "healthz", "accept"}
 
 
 def our_url_patterns(resolver=None, prefix=""):

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from agencies import audit
 from recommendations.loading import FixtureError, default_fixture_paths, load_fixture_files
 
 
@@ -26,7 +27,10 @@ class Command(BaseCommand):
         try:
             report = load_fixture_files(paths, dry_run=dry_run)
         except FixtureError as exc:
+            audit.record(None, audit.Action.FIXTURE_LOAD, outcome=audit.Outcome.FAILED, detail=str(exc))
             raise CommandError(f"Nothing was loaded. {exc}") from None
+        if not dry_run:
+            audit.record(None, audit.Action.FIXTURE_LOAD, detail=", ".join(str(path) for path in paths))
         for line in report.lines():
             self.stdout.write(line)
         if dry_run:
