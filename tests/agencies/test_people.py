@@ -282,7 +282,8 @@ def test_a_deactivated_member_cannot_sign_in_and_their_history_stays_theirs(
     assert response.status_code == 302
     member.refresh_from_db()
     assert not member.is_active
-    assert not client.login(username="member", password="test-password-123")
+    client.post("/accounts/login/", {"username": "member", "password": "test-password-123"})
+    assert "_auth_user_id" not in client.session
     update.refresh_from_db()
     assert update.author == member
     assert MembershipEvent.objects.get(kind="deactivated").subject == member
