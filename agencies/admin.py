@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib import admin
 
-from .models import Agency, AuditEntry, Membership, Partnership, StoredFile
+from .models import Agency, AuditEntry, Invitation, Membership, MembershipEvent, Partnership, StoredFile
 
 
 class AgencyInline(admin.TabularInline):
@@ -86,4 +86,38 @@ class StoredFileAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(admin.ModelAdmin):
+    """The history of changes to people, read-only (append-only)."""
+
+    list_display = ["at", "partnership", "kind", "detail", "actor"]
+    list_filter = ["partnership", "kind"]
+    readonly_fields = ["partnership", "kind", "actor", "subject", "email", "detail", "at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are sent from the People page; here they are only listed (the link itself is never stored)."""
+
+    list_display = ["email", "agency", "role", "invited_by", "created_at", "expires_at", "accepted_at", "withdrawn_at"]
+    list_filter = ["agency__partnership", "role"]
+    search_fields = ["email"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

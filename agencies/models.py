@@ -213,3 +213,93 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self, now):
+        """Invitations that can still be accepted: not used, not withdrawn, not expired."""
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """An invitation by email to join an agency with a role. The link carries a random token; only its SHA-256
+    is stored, so the database never holds a usable link. Accepted once, within its time."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=12, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    job_title = models.CharField(max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The account made when the invitation was accepted.",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} to {self.agency} ({self.get_role_display()})"
+
+
+class MembershipEvent(models.Model):
+    """One change to a partnership's people: an invitation, a new member, a role or agency change, a deactivation.
+    Append-only: written once, never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        PARTNERSHIP_CREATED = "partnership_created", "Partnership created"
+        AGENCY_ADDED = "agency_added", "Agency added"
+        INVITED = "invited", "Invited"
+        INVITATION_WITHDRAWN = "invitation_withdrawn", "Invitation withdrawn"
+        JOINED = "joined", "Joined"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        AGENCY_CHANGED = "agency_changed", "Moved to another agency"
+        DEACTIVATED = "deactivated", "Deactivated"
+        REACTIVATED = "reactivated", "Reactivated"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="membership_events")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who made the change (empty: the person themselves, accepting an invitation).",
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whose account changed, once there is one.",
+    )
+    email = models.EmailField(blank=True, help_text="For an invitation: the address invited.")
+    detail = models.CharField(max_length=300, help_text="What changed, in words: from ... to ...")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.detail}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("History is append-only: an event is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("History is append-only: an event is never deleted.")

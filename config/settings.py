@@ -175,6 +175,8 @@ DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "30"))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cp-tracker@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# How long an emailed invitation link may be used to choose a password (once).
+INVITATION_VALID_HOURS = int(os.environ.get("INVITATION_VALID_HOURS", "72"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))  # a working day

@@ -27,5 +27,6 @@ urlpatterns = [
     path("actions/", include("actions.urls")),
     path("recommendations/", include("recommendations.urls")),
     path("reports/", include("reports.urls")),
+    path("partnerships/", include("agencies.urls")),
     path("admin/", admin.site.urls),
 ]
