@@ -81,6 +81,7 @@ def recommendation_detail(request, slug, reference):
         {
             "rec": rec,
             "findings": rec.findings.order_by("position"),
+            "earlier_wordings": rec.earlier_wordings(),
             "decision": decision,
             "as_at": as_at,
             "committee_actions": [a for a in actions if a.level == Action.Level.COMMITTEE],
