@@ -1073,8 +1073,8 @@ def test_my_actions_groups_the_agencys_actions_with_counts(client_as, member, my
     for section_id, actions in listed.items():
         assert section_count(page, section_id) == len(actions)
         for action in actions:
-            assert f">{action.reference}</a>" in section(page, section_id)
-    assert "HEALTH-LATE" not in page
+            assert f">{action.display_reference}</a>" in section(page, section_id)
+    assert "HEALTH LATE" not in page
     assert "An action can be in more than one list" in page
 
 
