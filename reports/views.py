@@ -3,15 +3,16 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies.access import is_coordinator, membership_of, require_coordinator
 
 from . import exports, services
 from .forms import MeetingForm, PaperForm
-from .models import Meeting, Paper
+from .models import Meeting, Paper, PaperPdf
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -147,9 +148,33 @@ def _download(paper, extension, body):
 
 @require_safe
 def paper_pdf(request, pk):
+    """The PDF once it is ready; until then a page saying how its preparation stands, which updates itself."""
     paper = get_paper_for_user(request, pk)
-    body = bytes(paper.pdf) if paper.is_issued else exports.render_pdf(exports.render_paper_html(paper))
-    return _download(paper, "pdf", body)
+    status, pdf_request = PaperPdf.objects.state_for(paper, timezone.now())
+    if status == PaperPdf.Status.READY:
+        body = paper.pdf if paper.is_issued else PaperPdf.objects.values_list("pdf", flat=True).get(pk=pdf_request.pk)
+        return _download(paper, "pdf", bytes(body))
+    context = {"paper": paper, "status": status, "pdf_request": pdf_request, "statuses": PaperPdf.Status}
+    return render(request, "reports/paper_pdf.html", context)
+
+
+@require_safe
+def paper_pdf_status(request, pk):
+    """How the PDF's preparation stands, for the page's script: {"status": "queued" | ... | "none"}."""
+    paper = get_paper_for_user(request, pk)
+    status, _ = PaperPdf.objects.state_for(paper, timezone.now())
+    return JsonResponse({"status": status or "none"})
+
+
+@require_POST
+def paper_pdf_prepare(request, pk):
+    """Ask for the PDF (or ask again after a failure); the worker prepares it."""
+    paper = get_paper_for_user(request, pk)
+    try:
+        services.paper_pdf_request(paper=paper, requested_by=request.user)
+    except services.PaperIssueError as exc:
+        messages.info(request, str(exc))
+    return redirect("reports:paper_pdf", paper.pk)
 
 
 @require_safe
@@ -196,7 +221,7 @@ def paper_issue(request, pk):
         except services.PaperIssueError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Paper issued. It is frozen; its PDF is stored.")
+            messages.success(request, "Paper issued. It is frozen; its PDF is being prepared and then stored.")
         return redirect(paper)
     return render(request, "reports/paper_issue.html", {"paper": paper, "form": form})
 
