@@ -48,12 +48,11 @@ def render_paper_pdf(request_id):
     request = PaperPdf.objects.select_related("paper__meeting", "paper__partnership").get(pk=request_id)
     if request.status != PaperPdf.Status.QUEUED:
         return request.status
-    if not claim(request):
-        if render_paper_pdf.get_backend().supports_defer:
-            later = timezone.now() + datetime.timedelta(seconds=settings.PDF_RENDER_RETRY_DELAY)
-            render_paper_pdf.using(run_after=later).enqueue(request.pk)
-            return "waiting"
-        # A backend that runs tasks as they are enqueued (tests, development) cannot wait: render now.
+    # A backend that runs tasks as they are enqueued (tests, development) cannot wait: it renders at once.
+    if not claim(request) and render_paper_pdf.get_backend().supports_defer:
+        later = timezone.now() + datetime.timedelta(seconds=settings.PDF_RENDER_RETRY_DELAY)
+        render_paper_pdf.using(run_after=later).enqueue(request.pk)
+        return "waiting"
     return _render(request)
 
 
