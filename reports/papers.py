@@ -365,7 +365,7 @@ def generate(*, partnership, as_at, period_start=None, reports=()):
     states = actions_as_at(partnership, moment)
     notes = latest_notes(partnership, moment)
     links = list(
-        ActionRecommendation.objects.filter(action__partnership_id=partnership.pk)
+        ActionRecommendation.objects.filter(action_id__in=list(states))  # the actions loaded: this partnership's
         .order_by("recommendation_id", "position", "pk")
         .values("action_id", "recommendation_id", "recommendation__report_id")
     )

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -49,7 +50,8 @@ def _frozen(paper):
 @require_safe
 def meeting_list(request):
     partnership = _member_partnership(request.user)
-    meetings = Meeting.objects.filter(partnership=partnership).prefetch_related("papers")
+    papers = Prefetch("papers", queryset=Paper.objects.defer("content", "html", "pdf"))
+    meetings = Meeting.objects.filter(partnership=partnership).prefetch_related(papers)
     return render(
         request, "reports/meeting_list.html", {"meetings": meetings, "is_coordinator": is_coordinator(request.user)}
     )
@@ -76,7 +78,11 @@ def meeting_create(request):
 @require_safe
 def paper_list(request):
     partnership = _member_partnership(request.user)
-    papers = Paper.objects.filter(partnership=partnership).select_related("meeting", "issued_by")
+    papers = (
+        Paper.objects.filter(partnership=partnership)
+        .select_related("meeting", "issued_by")
+        .defer("content", "html", "pdf")  # a list needs none of a paper's bodies
+    )
     if not is_coordinator(request.user):
         papers = papers.issued()
     return render(

@@ -81,7 +81,9 @@ def test_while_the_pdf_is_prepared_the_page_says_so_and_polls_from_a_static_scri
     assert client.get(url("paper_pdf_status", draft)).json() == {"status": "queued"}
 
 
-def test_a_failed_render_is_shown_with_a_retry_that_works(client_as, coordinator, draft, monkeypatch, failing_weasyprint):
+def test_a_failed_render_is_shown_with_a_retry_that_works(
+    client_as, coordinator, draft, monkeypatch, failing_weasyprint
+):
     client = client_as(coordinator)
     client.post(url("paper_pdf_prepare", draft))
 
