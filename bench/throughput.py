@@ -52,9 +52,10 @@ def targets_for(slug):
     coordinator = memberships.get(role=Membership.Role.COORDINATOR).user
     agencies = Agency.objects.filter(partnership__slug=slug).annotate(n=Count("actions")).filter(n__lte=50)
     agency = agencies.order_by("-n").first()
-    member = memberships.filter(agency=agency, role=Membership.Role.MEMBER).first() or memberships.filter(
-        role=Membership.Role.MEMBER
-    ).first()
+    member = (
+        memberships.filter(agency=agency, role=Membership.Role.MEMBER).first()
+        or memberships.filter(role=Membership.Role.MEMBER).first()
+    )
     admin, _ = get_user_model().objects.get_or_create(
         username="bench.admin", defaults={"is_staff": True, "is_superuser": True, "password": "!bench"}
     )
@@ -78,7 +79,7 @@ def hammer(base, path, key, seconds, threads):
         request = urllib.request.Request(base + path, headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={key}"})
         while time.monotonic() < stop:
             try:
-                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback only
+                with urllib.request.urlopen(request, timeout=60) as response:
                     response.read()
                     ok = response.status == 200
             except OSError as exc:
@@ -112,8 +113,7 @@ def main():
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             args.port = probe.getsockname()[1]
-    env = {**os.environ, "DEBUG": "0", "TESTING": "0", "SECRET_KEY": os.environ["SECRET_KEY"],
-           "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0", "DJANGO_SETTINGS_MODULE": "config.settings"}  # fmt: skip
+    env = {**os.environ, "DEBUG": "0", "TESTING": "0", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0"}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers),
