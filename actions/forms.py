@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from agencies.models import Agency
+from config.tabular import DateInput
 from recommendations.models import Recommendation
 
 from .models import Action, Status
@@ -44,13 +45,6 @@ def validate_evidence(upload):
     if not any(head.startswith(magic) for magic in ALLOWED_EVIDENCE[ext]):
         raise forms.ValidationError(f"The file's content is not a real {ext[1:].upper()} file.")
     return upload
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProgressForm(forms.Form):
@@ -109,17 +103,6 @@ class ProgressForm(forms.Form):
             Fieldset("Evidence", "evidence_file", "evidence_link"),
             Fieldset("Revised date", "due_date", "revision_reason"),
         )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == Status.COMPLETE and data.get("percent_complete") not in (None, 100):
-            self.add_error("percent_complete", "A complete action is 100% complete.")
-        moved = "due_date" in data and data["due_date"] != self.action.due_date
-        # A form opened before someone else moved the date is a conflict (the service reports it), not a revision.
-        stale = data.get("version") != self.action.version
-        if moved and not stale and not (data.get("revision_reason") or "").strip():
-            self.add_error("revision_reason", "Give the reason the due date moved.")
-        return data
 
     def change(self):
         data = self.cleaned_data

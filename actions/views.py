@@ -1,24 +1,21 @@
-import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 
-from agencies.access import is_coordinator, membership_of, partnership_of, require_coordinator
+from agencies.access import membership_of, partnership_of, require_coordinator
 from recommendations.models import ApplicabilityDecision
-from reports.models import Meeting
+from reports.member_lists import my_actions_page
 
 from .access import can_update_action, get_action_for_user
 from .filters import ActionFilter
 from .forms import ActionPlanForm, ProgressForm
-from .models import CLOSED_STATUSES, Action, ProgressUpdate
+from .models import Action, ProgressUpdate
 from .services import ConflictError, action_create, action_record_progress, action_update_plan
-from .timescales import due_date_from_timescale
 
 
 @require_safe
@@ -28,52 +25,13 @@ def home(request):
 
 @require_safe
 def my_actions(request):
-    """A member's landing page: what their agency owes, most urgent first."""
+    """A member's landing page: what their agency owes, in the lists the dashboard and papers count."""
     membership = membership_of(request.user)
-    today = timezone.localdate()
     if membership is None:
         return render(request, "actions/no_membership.html", status=403)
-    meeting = Meeting.objects.last_for(membership.agency.partnership, today)
-    since = meeting.started_at if meeting else None
-    actions = (
-        Action.objects.for_user(request.user)
-        .for_lists(today)
-        .filter(owner=membership.agency)
-        .order_by(F("due_date").asc(nulls_last=True), "reference")  # undated last, on SQLite as on PostgreSQL
-    )
-    groups = {"overdue": [], "due_soon": [], "no_update": [], "rest": []}
-    soon = today + datetime.timedelta(days=30)
-    for action in actions:
-        is_open = action.status not in CLOSED_STATUSES
-        if action.is_overdue(today):
-            groups["overdue"].append(action)
-        elif is_open and action.due_date and action.due_date <= soon:
-            groups["due_soon"].append(action)
-        elif is_open and since and (action.last_update is None or action.last_update < since):
-            groups["no_update"].append(action)
-        else:
-            groups["rest"].append(action)
-    sections = [
-        ("overdue", "Overdue", "Past their due date and not complete.", groups["overdue"]),
-        ("due-soon", "Due in the next 30 days", "Open actions due by " + f"{soon:%-d %B %Y}.", groups["due_soon"]),
-        (
-            "no-update",
-            "No update since the last meeting",
-            f"No progress recorded since the {meeting} meeting." if meeting else "",
-            groups["no_update"],
-        ),
-        ("rest", "All other actions", "On track, ongoing, complete or not applicable.", groups["rest"]),
-    ]
-    return render(
-        request,
-        "actions/my_actions.html",
-        {
-            "sections": sections,
-            "meeting": meeting,
-            "agency": membership.agency,
-            "total": len(actions),
-        },
-    )
+    today = timezone.localdate()
+    page = my_actions_page(membership.agency, Action.objects.for_user(request.user), today)
+    return render(request, "actions/my_actions.html", {"page": page, "agency": membership.agency})
 
 
 class ActionListView(FilterView):
@@ -114,7 +72,6 @@ def action_detail(request, pk):
             "links": links,
             "updates": updates,
             "can_update": can_update_action(request.user, action),
-            "is_coordinator": is_coordinator(request.user),
             "today": timezone.localdate(),
         },
     )
@@ -187,39 +144,39 @@ def evidence_download(request, pk, update_pk):
 def plan(request):
     membership = require_coordinator(request.user)
     partnership = membership.agency.partnership
-    decisions = ApplicabilityDecision.objects.filter(partnership=partnership)
+    decisions = ApplicabilityDecision.objects.for_user(request.user)
     return render(
         request,
         "actions/plan.html",
         {
             "partnership": partnership,
             "decided": decisions.exclude(decision=ApplicabilityDecision.Decision.UNDER_CONSIDERATION).count(),
-            "action_count": Action.objects.filter(partnership=partnership).count(),
-            "overdue_count": Action.objects.filter(partnership=partnership).overdue(timezone.localdate()).count(),
+            "action_count": Action.objects.for_user(request.user).count(),
+            "overdue_count": Action.objects.for_user(request.user).overdue(timezone.localdate()).count(),
         },
     )
 
 
+def _plan_fields(data):
+    """The service's keyword arguments from a valid ActionPlanForm."""
+    return {
+        "owner": data["owner"],
+        "level": data["level"],
+        "description": data["description"],
+        "timescale_text": data["timescale_text"],
+        "due_date": data["due_date"],
+        "recommendations": data["ordered_recommendations"],
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def action_create_view(request):
-    membership = require_coordinator(request.user)
-    partnership = membership.agency.partnership
-    initial = {}
-    if "recommendation" in request.GET:
-        initial["recommendations"] = request.GET.getlist("recommendation")
-    form = ActionPlanForm(request.POST or None, partnership=partnership, initial=initial)
+    partnership = require_coordinator(request.user).agency.partnership
+    form = ActionPlanForm(request.POST or None, partnership=partnership, initial=_initial_links(request))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             action = action_create(
-                partnership=partnership,
-                reference=data["reference"],
-                owner=data["owner"],
-                level=data["level"],
-                description=data["description"],
-                timescale_text=data["timescale_text"],
-                due_date=data["due_date"] or due_date_from_timescale(data["timescale_text"]),
-                recommendations=data["ordered_recommendations"],
+                partnership=partnership, reference=form.cleaned_data["reference"], **_plan_fields(form.cleaned_data)
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
@@ -227,6 +184,10 @@ def action_create_view(request):
             messages.success(request, f"Action {action.reference} created.")
             return redirect(action)
     return render(request, "actions/action_form.html", {"form": form, "action": None})
+
+
+def _initial_links(request):
+    return {"recommendations": request.GET.getlist("recommendation")} if "recommendation" in request.GET else {}
 
 
 @require_http_methods(["GET", "POST"])
@@ -242,10 +203,8 @@ def action_edit(request, pk):
                 action=action,
                 editor=request.user,
                 expected_version=data["version"] or 0,
-                fields=data,
-                due_date=data["due_date"],
                 revision_reason=data["revision_reason"],
-                recommendations=data["ordered_recommendations"],
+                **_plan_fields(data),
             )
         except ConflictError as exc:
             conflict = _conflict_context(exc.current, form)
@@ -254,9 +213,5 @@ def action_edit(request, pk):
         else:
             messages.success(request, f"Action {action.reference} saved.")
             return redirect(updated)
-    return render(
-        request,
-        "actions/action_form.html",
-        {"form": form, "action": action, "conflict": conflict},
-        status=409 if conflict else 200,
-    )
+    context = {"form": form, "action": action, "conflict": conflict}
+    return render(request, "actions/action_form.html", context, status=409 if conflict else 200)

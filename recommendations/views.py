@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.models import Action, ActionRecommendation, Status
-from agencies.access import is_coordinator, partnership_of, require_coordinator
+from agencies.access import partnership_of, require_coordinator
 
 from .decisions import action_states_by_recommendation, decision_record, decisions_by_recommendation
 from .forms import DecisionForm
-from .models import Recommendation, SourceReport
+from .models import ApplicabilityDecision, Recommendation, SourceReport
 
 
 @require_safe
@@ -67,7 +67,6 @@ def recommendation_detail(request, slug, reference):
             "decision": decisions_by_recommendation(partnership, [rec]).get(rec.pk),
             "committee_actions": [a for a in actions if a.level == Action.Level.COMMITTEE],
             "agency_actions": [a for a in actions if a.level == Action.Level.SINGLE_AGENCY],
-            "is_coordinator": is_coordinator(request.user),
         },
     )
 
@@ -78,7 +77,7 @@ def decision_edit(request, slug, reference):
     rec = _recommendation(slug, reference)
     partnership = membership.agency.partnership
     current = decisions_by_recommendation(partnership, [rec]).get(rec.pk)
-    initial = {"decided_on": timezone.localdate(), "decision": "under_consideration"}
+    initial = {"decided_on": timezone.localdate(), "decision": ApplicabilityDecision.Decision.UNDER_CONSIDERATION}
     if current:
         initial.update(
             decision=current.decision, reason=current.reason, decided_on=current.decided_on or initial["decided_on"]

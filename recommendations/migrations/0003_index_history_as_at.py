@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recommendations", "0001_initial")]
+    dependencies = [("recommendations", "0002_source_report_circumstance_heading")]
 
     operations = [
         migrations.RunSQL(
