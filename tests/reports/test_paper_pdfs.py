@@ -223,3 +223,21 @@ def test_manage_py_db_worker_in_its_own_process_prepares_a_drafts_pdf(coordinato
     assert worker.returncode == 0, worker.stderr.decode()
     assert PaperPdf.objects.get(pk=request.pk).status == "ready"
     assert bytes(PaperPdf.objects.get(pk=request.pk).pdf).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("name, queries", [("paper_pdf", 6), ("paper_pdf_status", 5)])
+def test_the_pdf_pages_take_the_same_queries_for_a_short_and_a_long_paper(
+    client_as, coordinator, make_paper, make_action, name, queries, django_assert_num_queries
+):
+    short = make_paper(title="Short")
+    for n in range(30):
+        make_action(timezone.now(), reference=f"long-{n}")
+    long = make_paper(title="Long")
+    client = client_as(coordinator)
+    for paper in (short, long):
+        services.paper_pdf_request(paper=paper, requested_by=coordinator)
+    client.get(url(name, short))  # the session's first use
+
+    for paper in (short, long):
+        with django_assert_num_queries(queries):
+            client.get(url(name, paper))
