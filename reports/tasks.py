@@ -64,7 +64,8 @@ def _render(request):
         pdf = render_pdf(paper.html if request.issued else render_paper_html(paper))
     except Exception as exc:
         logger.exception("PDF of paper %s failed", paper.pk)
-        return _finish(request, error=f"The PDF could not be prepared ({type(exc).__name__}).")
+        reason = f"Rendering stopped with an error ({type(exc).__name__})"
+        return _finish(request, error=f"{reason}: try again, and if it fails again tell the administrator.")
     return _finish(request, pdf=pdf)
 
 
