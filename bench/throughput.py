@@ -4,7 +4,7 @@ the Django admin's changelist of the same actions; targets interleaved, rounds r
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cptracker_scale .venv/bin/python bench/throughput.py
 
-Needs gunicorn (`pip install ".[bench]"`) and a database holding the scale data (see bench/RESULTS.md).
+Needs a database holding the scale data (see bench/RESULTS.md); gunicorn is a dependency.
 """
 
 import argparse

@@ -4,7 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import ActionRecommendation
 
-from .models import ApplicabilityDecision, Finding, Recommendation, SourceReport, Theme
+from .models import ApplicabilityDecision, Finding, Recommendation, RecommendationLoad, SourceReport, Theme
 
 
 class SubPointsField(forms.CharField):
@@ -86,7 +86,7 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(SimpleHistoryAdmin):
     form = RecommendationForm
     list_display = ["reference", "short_text", "theme", "is_mandatory", "report"]
     list_display_links = ["reference", "short_text"]
@@ -123,3 +123,22 @@ class ApplicabilityDecisionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["recommendation", "decided_by"]
     list_select_related = ["recommendation__report", "partnership", "decided_by"]
     ordering = ["partnership", "recommendation__report", "recommendation__position"]
+
+
+@admin.register(RecommendationLoad)
+class RecommendationLoadAdmin(admin.ModelAdmin):
+    """The history of loads, read-only. Loading itself happens on the Load a national report page."""
+
+    list_display = ["file_name", "uploaded_by", "uploaded_at", "applied_at"]
+    list_filter = ["applied_at"]
+    fields = ["file_name", "sha256", "uploaded_by", "uploaded_at", "applied_at", "summary"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

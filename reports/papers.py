@@ -287,9 +287,7 @@ def _load(partnership, as_at, reports):
         notes=latest_notes(partnership, moment),
         links=links,
         themes={t.pk: t for t in Theme.objects.filter(report_id__in=report_ids)},
-        recommendations=list(
-            Recommendation.objects.filter(report_id__in=report_ids).order_by("report_id", "position")
-        ),
+        recommendations=list(Recommendation.objects.filter(report_id__in=report_ids).order_by("report_id", "position")),
         circumstances=circumstances,
         decisions=decisions_as_at(partnership, moment, report_ids),
     )
@@ -298,9 +296,7 @@ def _load(partnership, as_at, reports):
 def _items(plan):
     """{action id: item} for the paper's actions: those answering a covered report, and those answering none."""
     covered = {r.pk for r in plan.reports}
-    in_scope = [
-        pk for pk, state in plan.states.items() if not state.report_ids or set(state.report_ids) & covered
-    ]
+    in_scope = [pk for pk, state in plan.states.items() if not state.report_ids or set(state.report_ids) & covered]
     return {
         pk: _action_item(plan.rows[pk], plan.states[pk], plan.agencies, plan.as_at, plan.notes.get(pk))
         for pk in sorted(in_scope, key=lambda pk: natural_sort_key(plan.rows[pk]["reference"]))

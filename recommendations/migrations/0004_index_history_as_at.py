@@ -5,7 +5,7 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recommendations", "0002_source_report_circumstance_heading")]
+    dependencies = [("recommendations", "0003_recommendation_history_and_loads")]
 
     operations = [
         migrations.RunSQL(
