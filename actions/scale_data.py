@@ -26,8 +26,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from agencies.models import Agency, Membership, Partnership
+from recommendations.loading import default_fixture_paths
 from recommendations.models import ApplicabilityDecision, Recommendation
-from recommendations.services import default_fixture_paths
 from reports.models import Meeting
 
 from .models import Action, ActionRecommendation, ProgressUpdate, Status
