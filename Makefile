@@ -29,6 +29,9 @@ run: install
 	$(DEV) $(BIN)/python manage.py load_recommendations
 	$(DEV) $(BIN)/python manage.py create_demo_users --address $(ADDRESS)
 	$(DEV) $(BIN)/python manage.py create_demo_partnership --address $(ADDRESS)
+	@# The worker that prepares papers' PDFs runs beside the web server and stops with it.
+	$(DEV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) SITE_URL=$(ADDRESS) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 check: install-test

@@ -79,6 +79,11 @@ class ActionFilter(django_filters.FilterSet):
         label="Due between",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
+    not_updated_since = django_filters.DateFilter(
+        method="filter_not_updated_since",
+        label="No update since",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     sort = ActionOrderingFilter(
         fields=(
             ("sort_key", "reference"),
@@ -149,6 +154,13 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(timezone.localdate()) if value else queryset
+
+    def filter_not_updated_since(self, queryset, name, value):
+        """Open actions with no progress recorded since the start of that day (the dashboard links here from
+        "No update since the last meeting")."""
+        if not value:
+            return queryset
+        return queryset.without_update_since(timezone.make_aware(datetime.datetime.combine(value, datetime.time.min)))
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
