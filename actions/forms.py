@@ -57,7 +57,11 @@ class ProgressForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=Status.choices)
     percent_complete = forms.IntegerField(
-        label="% complete", min_value=0, max_value=100, help_text="A whole number from 0 to 100."
+        label="% complete",
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text="A whole number from 0 to 100. Leave it empty if no % has been reported.",
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -112,7 +116,7 @@ class ProgressForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("status") == Status.COMPLETE and data.get("percent_complete") not in (None, 100):
+        if data.get("status") == Status.COMPLETE and data.get("percent_complete") != 100 and "percent_complete" in data:
             self.add_error("percent_complete", "A complete action is 100% complete.")
         moved = "due_date" in data and data["due_date"] != self.action.due_date
         # A form opened before someone else moved the date is a conflict (the service reports it), not a revision.

@@ -32,6 +32,23 @@ OVERDUE_BANDS = (
 )
 
 
+NOT_REPORTED = "not reported"
+
+
+def percent_display(value):
+    """A % complete as printed: "40%", or "not reported" where nobody gave one (never shown as 0%)."""
+    return NOT_REPORTED if value is None else f"{value}%"
+
+
+def mean_percent(values):
+    """The mean of the % complete values that were reported (None = not reported), with how many were.
+
+    Returns (rounded mean or None, number reported). A value nobody reported is not counted as 0.
+    """
+    reported = [v for v in values if v is not None]
+    return (round(sum(reported) / len(reported)) if reported else None), len(reported)
+
+
 class ActionQuerySet(models.QuerySet):
     def for_user(self, user):
         """Every action of the user's partnership: the one scoping rule for reading actions."""
@@ -92,7 +109,11 @@ class Action(models.Model):
     due_date = models.DateField(null=True, blank=True, help_text="Read from the timescale where one can be.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     percent_complete = models.PositiveSmallIntegerField(
-        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        null=True,
+        blank=True,
+        default=None,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="As reported by the owner; empty when nobody has reported one (not the same as 0).",
     )
     version = models.PositiveIntegerField(default=1, help_text="Raised on every change; guards against lost updates.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -135,6 +156,10 @@ class Action(models.Model):
             raise ValidationError({"owner": "The owner agency belongs to another partnership."})
         if self.status == Status.COMPLETE and self.percent_complete != 100:
             raise ValidationError({"percent_complete": "A complete action is 100% complete."})
+
+    @property
+    def percent_display(self):
+        return percent_display(self.percent_complete)
 
     def is_overdue(self, today):
         return self.status not in CLOSED_STATUSES and self.due_date is not None and self.due_date < today
@@ -216,8 +241,8 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status_before = models.CharField(max_length=20, choices=Status.choices)
     status_after = models.CharField(max_length=20, choices=Status.choices)
-    percent_before = models.PositiveSmallIntegerField()
-    percent_after = models.PositiveSmallIntegerField()
+    percent_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    percent_after = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
     evidence_file = models.FileField(upload_to=evidence_upload_to, storage=private_storage, blank=True, max_length=300)
     evidence_link = models.CharField(
@@ -252,6 +277,14 @@ class ProgressUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Progress updates are append-only: they are never deleted.")
+
+    @property
+    def percent_before_display(self):
+        return percent_display(self.percent_before)
+
+    @property
+    def percent_after_display(self):
+        return percent_display(self.percent_after)
 
     @property
     def due_date_revised(self):

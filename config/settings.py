@@ -27,9 +27,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY_REQUIRED = not DEBUG and not env_bool("TESTING")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    SECRET_KEY = (
-        get_random_secret_key() if SECRET_KEY_REQUIRED else "insecure-development-key-never-used-in-production"
-    )
+    SECRET_KEY = get_random_secret_key() if SECRET_KEY_REQUIRED else "insecure-development-key-never-used-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -17,7 +17,12 @@ DEFAULT_FIXTURES = ("laming-2009.json", "jar-haringey-2008.json", "east-ayrshire
 
 #: Models whose existing rows a fixture never overwrites: once a plan is live it changes only in the
 #: application, where every change is recorded.
-LIVE_PLAN_MODELS = {"actions.action", "actions.actionrecommendation", "recommendations.applicabilitydecision"}
+LIVE_PLAN_MODELS = {
+    "actions.action",
+    "actions.actionrecommendation",
+    "recommendations.applicabilitydecision",
+    "reports.paper",
+}
 
 
 class FixtureError(Exception):
@@ -149,6 +154,16 @@ def _check_reference(where, name, model_field, value):
     target = model_field.related_model
     if not isinstance(value, list):
         raise FixtureError(f'{where}: field "{name}": give the natural key of a {target._meta.label_lower} as a list.')
+    if model_field.many_to_many:
+        if not all(isinstance(key, list) for key in value):
+            raise FixtureError(f'{where}: field "{name}": give a list of natural keys, each a list.')
+        for key in value:
+            _check_one(where, name, target, key)
+        return
+    _check_one(where, name, target, value)
+
+
+def _check_one(where, name, target, value):
     try:
         target._default_manager.db_manager().get_by_natural_key(*value)
     except (target.DoesNotExist, TypeError, ValueError, ValidationError):

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from actions.models import CLOSED_STATUSES, OVERDUE_BANDS, Action, Status
+from actions.models import CLOSED_STATUSES, OVERDUE_BANDS, Action, Status, mean_percent, percent_display
 from actions.rag import Rag
 from agencies.access import partnership_of
 from reports.models import Meeting
@@ -39,7 +39,7 @@ class Summary:
     label: str
     by_status: Counter = field(default_factory=Counter)
     by_rag: Counter = field(default_factory=Counter)
-    percent_total: int = 0
+    percents: list = field(default_factory=list)
     tracked: int = 0
     overdue: int = 0
     url: str = ""
@@ -51,7 +51,7 @@ class Summary:
         self.by_rag[action.rag] += 1
         if action.status != Status.NOT_APPLICABLE:
             self.tracked += 1
-            self.percent_total += action.percent_complete
+            self.percents.append(action.percent_complete)
         if action.is_overdue(today):
             self.overdue += 1
 
@@ -65,8 +65,17 @@ class Summary:
 
     @property
     def percent_complete(self):
-        """The mean % complete of the actions still tracked (not applicable ones are left out)."""
-        return round(self.percent_total / self.tracked) if self.tracked else 0
+        """The mean % complete reported on the actions still tracked (not applicable ones and those with no %
+        reported are left out); None when none was reported."""
+        return mean_percent(self.percents)[0]
+
+    @property
+    def percent_reported(self):
+        return mean_percent(self.percents)[1]
+
+    @property
+    def percent_display(self):
+        return percent_display(self.percent_complete)
 
     @property
     def progress_svg(self):
