@@ -14,8 +14,7 @@ Nothing else is markup: every other character is text, and is escaped when rende
 import re
 from dataclasses import dataclass, field
 
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 
 _EMPHASIS = re.compile(r"\*([^*\n]+)\*")
 _BULLET = re.compile(r"^- (.*)$")
@@ -73,28 +72,36 @@ def blocks(text):
 
 def emphasis_html(text):
     """One piece of text as HTML: escaped, with its *emphasis* as <em>, line breaks kept."""
-    html = "".join(f"<em>{escape(t)}</em>" if italic else escape(t) for t, italic in runs(text or ""))
-    return mark_safe(html.replace("\n", "<br>"))
+    lines = (text or "").split("\n")
+    return format_html_join(
+        format_html("<br>"),
+        "{}",
+        ((format_html_join("", "{}", ((_run_html(t, italic),) for t, italic in runs(line))),) for line in lines),
+    )
+
+
+def _run_html(text, italic):
+    return format_html("<em>{}</em>", text) if italic else format_html("{}", text)
+
+
+def _block_html(block, heading_level):
+    if block.kind in ("heading", "subheading"):
+        level = heading_level if block.kind == "heading" else heading_level + 1
+        return format_html('<h{} class="text-{}">{}</h{}>', level, block.kind, emphasis_html(block.text), level)
+    if block.kind == "numbered_paragraph":
+        return format_html(
+            '<p class="numbered"><span class="number">{}</span> {}</p>', block.number, emphasis_html(block.text)
+        )
+    if block.kind == "bullets":
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((emphasis_html(t),) for _, t in block.items))
+        )
+    if block.kind == "numbered":
+        items = format_html_join("", '<li value="{}">{}</li>', ((n, emphasis_html(t)) for n, t in block.items))
+        return format_html("<ol>{}</ol>", items)
+    return format_html("<p>{}</p>", emphasis_html(block.text))
 
 
 def to_html(text, *, heading_level=3):
-    """A whole text as HTML blocks."""
-    parts = []
-    for block in blocks(text):
-        if block.kind in ("heading", "subheading"):
-            level = heading_level if block.kind == "heading" else heading_level + 1
-            parts.append(f'<h{level} class="text-{block.kind}">{emphasis_html(block.text)}</h{level}>')
-        elif block.kind == "numbered_paragraph":
-            parts.append(
-                f'<p class="numbered"><span class="number">{escape(block.number)}</span> '
-                f"{emphasis_html(block.text)}</p>"
-            )
-        elif block.kind == "bullets":
-            items = "".join(f"<li>{emphasis_html(t)}</li>" for _, t in block.items)
-            parts.append(f"<ul>{items}</ul>")
-        elif block.kind == "numbered":
-            items = "".join(f'<li value="{escape(n)}">{emphasis_html(t)}</li>' for n, t in block.items)
-            parts.append(f"<ol>{items}</ol>")
-        else:
-            parts.append(f"<p>{emphasis_html(block.text)}</p>")
-    return mark_safe("\n".join(parts))
+    """A whole text as HTML blocks (everything escaped but the markup's own tags)."""
+    return format_html_join("\n", "{}", ((_block_html(b, heading_level),) for b in blocks(text)))
