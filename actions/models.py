@@ -11,42 +11,16 @@ from simple_history.models import HistoricalRecords
 from agencies.models import Agency, Partnership
 from recommendations.models import Recommendation
 
-
-class Status(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETE = "complete", "Complete"
-    ONGOING = "ongoing", "Ongoing – embedded in routine practice"
-    NOT_APPLICABLE = "not_applicable", "Not applicable"
-
-
-#: Statuses under which an action can no longer be overdue.
-CLOSED_STATUSES = (Status.COMPLETE, Status.ONGOING, Status.NOT_APPLICABLE)
-
-#: How long overdue actions have been overdue, as papers and the dashboard report it:
-#: (key, label, fewest days overdue, most days overdue or None).
-OVERDUE_BANDS = (
-    ("up-to-30", "Up to 30 days", 1, 30),
-    ("31-to-90", "31 to 90 days", 31, 90),
-    ("over-90", "Over 90 days", 91, None),
+from .rag import action_rag, rag_expression
+from .states import ActionState, due_soon_days
+from .status import (  # noqa: F401 (re-exported)
+    CLOSED_STATUSES,
+    OVERDUE_BANDS,
+    Status,
+    UpdateSource,
+    mean_percent,
+    percent_display,
 )
-
-
-NOT_REPORTED = "not reported"
-
-
-def percent_display(value):
-    """A % complete as printed: "40%", or "not reported" where nobody gave one (never shown as 0%)."""
-    return NOT_REPORTED if value is None else f"{value}%"
-
-
-def mean_percent(values):
-    """The mean of the % complete values that were reported (None = not reported), with how many were.
-
-    Returns (rounded mean or None, number reported). A value nobody reported is not counted as 0.
-    """
-    reported = [v for v in values if v is not None]
-    return (round(sum(reported) / len(reported)) if reported else None), len(reported)
 
 
 class ActionQuerySet(models.QuerySet):
@@ -58,14 +32,15 @@ class ActionQuerySet(models.QuerySet):
         return self.exclude(status__in=CLOSED_STATUSES)
 
     def overdue(self, today):
+        """The database twin of ``ActionState.is_overdue``."""
         return self.open().filter(due_date__lt=today)
 
-    def due_within(self, today, days):
+    def due_soon(self, today, days=None):
+        """The database twin of ``ActionState.is_due_soon``: open and due within ``days`` (DUE_SOON_DAYS)."""
+        days = due_soon_days() if days is None else days
         return self.open().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
 
     def with_rag(self, today):
-        from .rag import rag_expression
-
         return self.annotate(rag=rag_expression(today))
 
     def for_lists(self, today):
@@ -83,7 +58,7 @@ class ActionQuerySet(models.QuerySet):
         )
 
     def without_update_since(self, moment):
-        """Open actions with no progress update recorded since ``moment`` (e.g. the last meeting)."""
+        """The database twin of ``ActionState.is_without_update_since``: open, no update since ``moment``."""
         return self.open().exclude(updates__created_at__gte=moment)
 
 
@@ -158,15 +133,21 @@ class Action(models.Model):
             raise ValidationError({"percent_complete": "A complete action is 100% complete."})
 
     @property
+    def state(self):
+        """This action as the one set of list rules sees it (``actions.states``)."""
+        return ActionState.of(self)
+
+    @property
     def percent_display(self):
         return percent_display(self.percent_complete)
 
     def is_overdue(self, today):
-        return self.status not in CLOSED_STATUSES and self.due_date is not None and self.due_date < today
+        return self.state.is_overdue(today)
+
+    def overdue_days(self, today):
+        return self.state.overdue_days(today)
 
     def rag_result(self, today):
-        from .rag import action_rag
-
         return action_rag(self, today)
 
 
@@ -251,7 +232,7 @@ class ProgressUpdate(models.Model):
     due_date_before = models.DateField(null=True, blank=True)
     due_date_after = models.DateField(null=True, blank=True)
     revision_reason = models.TextField(blank=True, help_text="Why the due date moved.")
-    source = models.CharField(max_length=20, default="form", help_text="form, spreadsheet or plan.")
+    source = models.CharField(max_length=20, choices=UpdateSource.choices, default=UpdateSource.FORM)
     action_version = models.PositiveIntegerField(
         null=True, blank=True, help_text="The action's version once this update was made."
     )

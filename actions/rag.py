@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
 
-from .models import CLOSED_STATUSES, Status
+from .status import CLOSED_STATUSES, Status
 
 
 class Rag(models.TextChoices):

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from .models import Action, ActionRecommendation, ProgressUpdate, Status
+from .models import Action, ActionRecommendation, ProgressUpdate
+from .status import Status, UpdateSource
 
 
 class ConflictError(Exception):
@@ -72,7 +73,7 @@ def progress_differs(action, change):
 
 
 @transaction.atomic
-def action_record_progress(*, action, author, expected_version, change, source="form"):
+def action_record_progress(*, action, author, expected_version, change, source=UpdateSource.FORM):
     """Record one progress update and move the action's current values with it, in one transaction."""
     locked = _claim_version(action, expected_version)
     validate_progress(locked, change)
@@ -123,7 +124,7 @@ def action_update_plan(*, action, editor, expected_version, fields, due_date, re
             due_date_after=due_date,
             revision_reason=revision_reason.strip(),
             note="Due date changed in plan management.",
-            source="plan",
+            source=UpdateSource.PLAN,
             action_version=locked.version,  # so that a conflicting form lists this change too
         )
         locked.due_date = due_date

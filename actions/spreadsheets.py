@@ -20,8 +20,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .access import updatable_actions
-from .models import Action, ActionRecommendation, Status
+from .models import Action, ActionRecommendation
 from .services import ProgressChange, action_record_progress, progress_differs, validate_progress
+from .status import Status, UpdateSource
 
 #: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"); tab and carriage return
 #: are on OWASP's list too, because some programs strip them and then see the character after.
@@ -497,7 +498,7 @@ def bulk_record_changes(*, author, changes):
             author=author,
             expected_version=item.version,
             change=item.change,
-            source="spreadsheet",
+            source=UpdateSource.SPREADSHEET,
         )
         for item in changes
     ]

@@ -143,6 +143,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # RAG rule thresholds (see actions.rag): an action due within this many days and under this % is amber.
 RAG_AMBER_WITHIN_DAYS = int(os.environ.get("RAG_AMBER_WITHIN_DAYS", "30"))
 RAG_AMBER_BELOW_PERCENT = int(os.environ.get("RAG_AMBER_BELOW_PERCENT", "50"))
+#: "Due soon" on My actions, the dashboard, papers and (by default) the reminders: due within this many days.
+DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "30"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cp-tracker@localhost")

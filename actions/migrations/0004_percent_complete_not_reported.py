@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0002_action_unique_message'),
+        ('actions', '0003_progress_update_source_choices'),
     ]
 
     operations = [

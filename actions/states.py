@@ -1,0 +1,95 @@
+"""The rules that sort an action into the plan's lists, written once over a small state record.
+
+Every page, paper, export and reminder classifies actions through ``ActionState``: the live pages build it from
+an ``Action`` (``ActionState.of(action)``), the papers from the action as it stood at their date
+(``reports.history``). The database twins of these rules, for filtering querysets, are the ``ActionQuerySet``
+methods of the same names (``overdue``, ``due_soon``, ``without_update_since``); tests hold each pair together.
+
+* **overdue**: open (not complete, ongoing or not applicable) and past its due date; its age band is one of
+  ``OVERDUE_BANDS``;
+* **due soon**: open and due between today and ``DUE_SOON_DAYS`` (a setting) from today, both included;
+* **no update since** a moment (the last meeting): open, with no progress update recorded since that moment;
+* **complete**: status complete.
+
+An action can be in several lists: overdue *and* not updated since the last meeting, for example.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from .status import CLOSED_STATUSES, Status, overdue_band
+
+
+def due_soon_days():
+    """How many days ahead "due soon" looks: one setting for My actions, the dashboard, papers and reminders."""
+    return settings.DUE_SOON_DAYS
+
+
+@dataclass(frozen=True)
+class ActionState:
+    """What the rules need to know of one action at one moment."""
+
+    id: int
+    reference: str
+    owner_id: int
+    status: str
+    percent_complete: int | None
+    due_date: datetime.date | None
+    last_update: datetime.datetime | None = None
+    report_ids: tuple = ()
+
+    @classmethod
+    def of(cls, action, *, with_reports=False):
+        """The state of a live action; ``last_update`` and (``with_reports``) the links as ``for_lists`` loads them."""
+        links = action.links.all() if with_reports else ()
+        return cls(
+            id=action.pk,
+            reference=action.reference,
+            owner_id=action.owner_id,
+            status=action.status,
+            percent_complete=action.percent_complete,
+            due_date=action.due_date,
+            last_update=getattr(action, "last_update", None),
+            report_ids=tuple(dict.fromkeys(link.recommendation.report_id for link in links)),
+        )
+
+    @property
+    def is_open(self):
+        return self.status not in CLOSED_STATUSES
+
+    @property
+    def is_complete(self):
+        return self.status == Status.COMPLETE
+
+    @property
+    def is_tracked(self):
+        """Counted in the mean % complete: every action but those not applicable."""
+        return self.status != Status.NOT_APPLICABLE
+
+    def overdue_days(self, today):
+        """Days past the due date for an open action, else 0."""
+        if not self.is_open or self.due_date is None or self.due_date >= today:
+            return 0
+        return (today - self.due_date).days
+
+    def is_overdue(self, today):
+        return self.overdue_days(today) > 0
+
+    def overdue_band(self, today):
+        return overdue_band(self.overdue_days(today))
+
+    def days_until_due(self, today):
+        return (self.due_date - today).days if self.due_date is not None else None
+
+    def is_due_soon(self, today, days=None):
+        days = due_soon_days() if days is None else days
+        until = self.days_until_due(today)
+        return self.is_open and until is not None and 0 <= until <= days
+
+    def is_without_update_since(self, moment):
+        """Open and with no progress update recorded at or after ``moment``; never, when there is no moment."""
+        if moment is None or not self.is_open:
+            return False
+        return self.last_update is None or self.last_update < moment
