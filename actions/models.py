@@ -168,6 +168,11 @@ class ActionRecommendation(models.Model):
     recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="action_links")
     is_primary = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0, help_text="Printed order within the recommendation's row.")
+    shows_timescale = models.BooleanField(
+        default=True,
+        help_text="Whether the action's timescale is printed in this recommendation's row (an action answering "
+        "several rows may have its timescale printed in one of them only).",
+    )
 
     objects = ActionRecommendationManager()
 

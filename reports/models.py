@@ -253,6 +253,21 @@ class Paper(models.Model):
     def as_printed(self):
         return self.form == self.Form.AS_PRINTED
 
+    def document_properties(self):
+        """What the PDF and Word files say about themselves: title, author (the partnership and the person who
+        prepared the paper), subject, and when the document was made (its issue; a draft: its generation)."""
+        meeting = self.meeting
+        created = self.issued_at if self.is_issued else self.generated_at
+        return {
+            "title": self.title,
+            "author": f"{self.partnership.name}: {self.prepared_by_name}, {self.prepared_by_role}",
+            "subject": f"{'Paper' if self.is_issued else 'Draft paper'} for the {self.partnership.name} "
+            f"{meeting.get_body_display()}, {meeting.date.day} {meeting.date:%B %Y}; the plan as at "
+            f"{self.as_at.day} {self.as_at:%B %Y}",
+            "created": created,
+            "generator": "Child protection recommendations tracker",
+        }
+
     def delete(self, *args, **kwargs):
         if self.is_issued or Paper.objects.filter(pk=self.pk, status=self.Status.ISSUED).exists():
             raise TypeError("An issued paper is frozen: it is never deleted.")

@@ -333,7 +333,7 @@ def test_every_row_problem_is_listed_and_nothing_is_applied(client_as, member, a
     assert "Nothing can be saved until these problems are fixed" in page
     assert "(st): status: “half_done” is not a status." in page
     assert "(pct): percent_complete: % complete must be a whole number from 0 to 100." in page
-    assert "(word): percent_complete “half” is not a whole number from 0 to 100." in page
+    assert "(word): percent_complete “half” is not a whole number from 0 to 100 (leave it empty if none" in page
     assert "(cpl): percent_complete: A complete action is 100% complete." in page
     assert "(rsn): revision_reason: Give the reason the due date moved." in page
     assert "(dt): revised_due_date “end of March” is not a date (use YYYY-MM-DD)." in page
