@@ -1,13 +1,24 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from agencies.access import can_update_for_agency, membership_of
+from agencies.access import can_update_for_agency, is_coordinator, membership_of
 
 from .models import Action
 
 
 def can_update_action(user, action):
     return can_update_for_agency(user, action.owner)
+
+
+def can_manage_plan(user):
+    """The coordinator creates and edits actions and records decisions."""
+    return is_coordinator(user)
+
+
+def can_update_some_actions(user):
+    """Members and coordinators record progress (on their agency's actions, or all); readers do not."""
+    membership = membership_of(user)
+    return bool(membership and not membership.is_reader)
 
 
 def updatable_actions(user):

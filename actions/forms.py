@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from agencies.models import Agency
+from config.tabular import DateInput
 from recommendations.models import Recommendation
 
 from .models import Action, Status
@@ -44,13 +45,6 @@ def validate_evidence(upload):
     if not any(head.startswith(magic) for magic in ALLOWED_EVIDENCE[ext]):
         raise forms.ValidationError(f"The file's content is not a real {ext[1:].upper()} file.")
     return upload
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProgressForm(forms.Form):

@@ -1,22 +1,20 @@
-import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 
-from agencies.access import is_coordinator, membership_of, partnership_of, require_coordinator
+from agencies.access import membership_of, partnership_of, require_coordinator
 from recommendations.models import ApplicabilityDecision
-from reports.models import Meeting
+from reports.member_lists import my_actions_page
 
 from .access import can_update_action, get_action_for_user
 from .filters import ActionFilter
 from .forms import ActionPlanForm, ProgressForm
-from .models import CLOSED_STATUSES, Action, ProgressUpdate
+from .models import Action, ProgressUpdate
 from .services import ConflictError, action_create, action_record_progress, action_update_plan
 from .timescales import due_date_from_timescale
 
@@ -28,52 +26,13 @@ def home(request):
 
 @require_safe
 def my_actions(request):
-    """A member's landing page: what their agency owes, most urgent first."""
+    """A member's landing page: what their agency owes, in the lists the dashboard and papers count."""
     membership = membership_of(request.user)
-    today = timezone.localdate()
     if membership is None:
         return render(request, "actions/no_membership.html", status=403)
-    meeting = Meeting.objects.last_for(membership.agency.partnership, today)
-    since = meeting.started_at if meeting else None
-    actions = (
-        Action.objects.for_user(request.user)
-        .for_lists(today)
-        .filter(owner=membership.agency)
-        .order_by(F("due_date").asc(nulls_last=True), "reference")  # undated last, on SQLite as on PostgreSQL
-    )
-    groups = {"overdue": [], "due_soon": [], "no_update": [], "rest": []}
-    soon = today + datetime.timedelta(days=30)
-    for action in actions:
-        is_open = action.status not in CLOSED_STATUSES
-        if action.is_overdue(today):
-            groups["overdue"].append(action)
-        elif is_open and action.due_date and action.due_date <= soon:
-            groups["due_soon"].append(action)
-        elif is_open and since and (action.last_update is None or action.last_update < since):
-            groups["no_update"].append(action)
-        else:
-            groups["rest"].append(action)
-    sections = [
-        ("overdue", "Overdue", "Past their due date and not complete.", groups["overdue"]),
-        ("due-soon", "Due in the next 30 days", "Open actions due by " + f"{soon:%-d %B %Y}.", groups["due_soon"]),
-        (
-            "no-update",
-            "No update since the last meeting",
-            f"No progress recorded since the {meeting} meeting." if meeting else "",
-            groups["no_update"],
-        ),
-        ("rest", "All other actions", "On track, ongoing, complete or not applicable.", groups["rest"]),
-    ]
-    return render(
-        request,
-        "actions/my_actions.html",
-        {
-            "sections": sections,
-            "meeting": meeting,
-            "agency": membership.agency,
-            "total": len(actions),
-        },
-    )
+    today = timezone.localdate()
+    page = my_actions_page(membership.agency, Action.objects.for_user(request.user), today)
+    return render(request, "actions/my_actions.html", {"page": page, "agency": membership.agency})
 
 
 class ActionListView(FilterView):
@@ -114,7 +73,6 @@ def action_detail(request, pk):
             "links": links,
             "updates": updates,
             "can_update": can_update_action(request.user, action),
-            "is_coordinator": is_coordinator(request.user),
             "today": timezone.localdate(),
         },
     )

@@ -2,7 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 
-from actions.forms import DateInput
+from config.tabular import DateInput
 
 from .models import ApplicabilityDecision
 

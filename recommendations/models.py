@@ -24,6 +24,11 @@ class SourceReport(models.Model):
     reference = models.CharField(max_length=200, blank=True, help_text="E.g. HC 330.")
     url = models.URLField(max_length=500, blank=True)
     description = models.TextField(blank=True, help_text="Background paragraphs, as printed.")
+    circumstance_heading = models.CharField(
+        max_length=120,
+        default="Circumstance",
+        help_text="The heading of the findings column in the action-plan table, e.g. Circumstance in Haringey.",
+    )
 
     objects = SourceReportManager()
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.models import Action, ActionRecommendation, Status
-from agencies.access import is_coordinator, partnership_of, require_coordinator
+from agencies.access import partnership_of, require_coordinator
 
 from .decisions import action_states_by_recommendation, decision_record, decisions_by_recommendation
 from .forms import DecisionForm
@@ -67,7 +67,6 @@ def recommendation_detail(request, slug, reference):
             "decision": decisions_by_recommendation(partnership, [rec]).get(rec.pk),
             "committee_actions": [a for a in actions if a.level == Action.Level.COMMITTEE],
             "agency_actions": [a for a in actions if a.level == Action.Level.SINGLE_AGENCY],
-            "is_coordinator": is_coordinator(request.user),
         },
     )
 

@@ -2,16 +2,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 
+from config.tabular import DateInput
 from recommendations.models import SourceReport
 
 from .models import PAPER_FIELDS, Meeting, Paper
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MeetingForm(forms.ModelForm):

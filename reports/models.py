@@ -15,10 +15,12 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(partnership__in=Partnership.objects.for_user(user))
 
     def last_for(self, partnership, today):
-        """The partnership's last meeting (any body) on or before ``today``, or None."""
+        """The partnership's last meeting (any body) before ``today``, or None: the meeting that "no update since
+        the last meeting" counts from. On a meeting's own day it is still the one before, so the dashboard, My
+        actions and the paper for that meeting all count from the previous meeting."""
         if partnership is None:
             return None
-        return self.filter(partnership=partnership, date__lte=today).order_by("-date").first()
+        return self.filter(partnership=partnership, date__lt=today).order_by("-date").first()
 
 
 class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):

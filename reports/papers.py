@@ -5,21 +5,7 @@ queries (it does not grow with the number of actions or updates) and returns a d
 the paper. Dates in it are already written out ("3 June 2009") beside their ISO form, so the same dict renders
 the paper now and, stored on an issued paper, renders it identically for as long as the installation lives.
 
-**What "as at" means.** The paper shows the plan at the end of its ``as_at`` day (Europe/London): the moment
-``as_at + 1 day, 00:00``, exclusive. For each action of the partnership:
-
-1. if the action has history (``Action.history``) recorded before that moment, its latest historical record
-   is the action as it stood (a deletion record removes it);
-2. otherwise, if its ``created_at`` is before that moment, it existed then but was saved without history.
-   That is how ``load_recommendations`` saves a plan's actions (raw fixture records, ``created_at`` taken from
-   the fixture: 3 June 2009 for East Ayrshire). Its description, owner and timescale are the current row's;
-   its status, % complete and due date are wound back to the *before* values of its first progress update
-   after the moment, if it has one (every change of those fields is recorded as a progress update);
-3. otherwise it did not exist yet and is left out.
-
-Applicability decisions follow the same rule (history first; a decision saved without history counts from its
-``updated_at``). Links between actions and recommendations, agencies' names and the national reports' texts are
-read as they stand now: they are not historied.
+**What "as at" means** is written once, in ``reports.history``, which reads the plan as it stood.
 
 RAG is ``actions.rag.rag_for`` applied to the as-at values with the as-at date as "today".
 """
@@ -27,17 +13,30 @@ RAG is ``actions.rag.rag_for`` applied to the as-at values with the as-at date a
 import datetime
 import json
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from actions.models import CLOSED_STATUSES, OVERDUE_BANDS, Action, ActionRecommendation, ProgressUpdate, Status
+from actions.models import Action, ActionRecommendation, ProgressUpdate
+from actions.ordering import natural_sort_key
 from actions.rag import Rag, rag_for
+from actions.status import Status
 from agencies.models import Agency
 from recommendations.models import ApplicabilityDecision, Finding, Recommendation, Theme
 
 from . import charts
+from .history import (
+    actions_as_at,
+    decisions_as_at,
+    end_of_day,
+    last_updates,
+    latest_notes,
+    start_of_day,
+    states_from_rows,
+)
+from .models import Meeting, Paper
+from .summary import summarise
 
 NO_DECISION = "none"
 NO_DECISION_LABEL = "No decision recorded"
@@ -56,184 +55,67 @@ def short_date(value):
     return f"{value:%d/%m/%Y}" if value else ""
 
 
-def end_of_day(day):
-    """The first moment after ``day`` ends, in the current time zone: the as-at moment (exclusive)."""
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
-
-
-def start_of_day(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-# --- reading the database as at a moment ----------------------------------------------------------------------
-
-ACTION_FIELDS = (
-    "id",
-    "reference",
-    "owner_id",
-    "level",
-    "description",
-    "timescale_text",
-    "due_date",
-    "status",
-    "percent_complete",
-    "created_at",
-)
-
-
-def _latest_history(manager, moment, **filters):
-    """Each object's latest historical record before ``moment`` (deletion records included), in one query.
-
-    simple-history's ``latest_of_each()`` compares every record with every later one under the same filters,
-    which SQLite answers in time that grows with the square of the history; this looks up each object's latest
-    record by its id instead (the history table's id index).
-    """
-    latest = (
-        manager.filter(id=OuterRef("id"), history_date__lt=moment)
-        .order_by("-history_date", "-history_id")
-        .values("history_id")[:1]
-    )
-    return manager.filter(history_date__lt=moment, history_id=Subquery(latest), **filters)
-
-
-def actions_as_at(partnership, moment):
-    """{action id: dict of ACTION_FIELDS} for the partnership's actions as they stood at ``moment``. Two queries."""
-    history = _latest_history(Action.history, moment, partnership_id=partnership.pk)
-    states = {row["id"]: row for row in history.values("history_type", *ACTION_FIELDS) if row["history_type"] != "-"}
-
-    later = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=moment).order_by("created_at", "pk")
-    unhistoried = (
-        Action.objects.filter(partnership_id=partnership.pk, created_at__lt=moment)
-        .exclude(Exists(Action.history.filter(id=OuterRef("pk"), history_date__lt=moment)))
-        .annotate(
-            has_later=Exists(later),
-            status_then=Subquery(later.values("status_before")[:1]),
-            percent_then=Subquery(later.values("percent_before")[:1]),
-            due_then=Subquery(later.values("due_date_before")[:1]),
-        )
-        .values("has_later", "status_then", "percent_then", "due_then", *ACTION_FIELDS)
-    )
-    for row in unhistoried:
-        if row["has_later"]:
-            row["status"], row["percent_complete"] = row["status_then"], row["percent_then"]
-            row["due_date"] = row["due_then"]
-        states[row["id"]] = row
-    return states
-
-
-def decisions_as_at(partnership, moment, report_ids):
-    """{recommendation id: (decision, reason, decided_on)} as at ``moment``. Two queries."""
-    history = _latest_history(
-        ApplicabilityDecision.history,
-        moment,
-        partnership_id=partnership.pk,
-        recommendation__report_id__in=report_ids,
-    ).values("history_type", "recommendation_id", "decision", "reason", "decided_on")
-    result = {
-        r["recommendation_id"]: (r["decision"], r["reason"], r["decided_on"])
-        for r in history
-        if r["history_type"] != "-"
-    }
-    unhistoried = ApplicabilityDecision.objects.filter(
-        partnership_id=partnership.pk, recommendation__report_id__in=report_ids, updated_at__lt=moment
-    ).exclude(Exists(ApplicabilityDecision.history.filter(id=OuterRef("pk"))))
-    for d in unhistoried.values("recommendation_id", "decision", "reason", "decided_on"):
-        result.setdefault(d["recommendation_id"], (d["decision"], d["reason"], d["decided_on"]))
-    return result
-
-
-def latest_notes(partnership, moment):
-    """{action id: (note, date)}: each action's latest progress note written before ``moment``. One query."""
-    latest = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__lt=moment).exclude(note="")
-    latest_ids = Action.objects.filter(partnership_id=partnership.pk).annotate(
-        latest_note=Subquery(latest.order_by("-created_at", "-pk").values("pk")[:1])
-    )
-    rows = ProgressUpdate.objects.filter(pk__in=latest_ids.values("latest_note")).values(
-        "action_id", "note", "created_at"
-    )
-    return {r["action_id"]: (r["note"], timezone.localtime(r["created_at"]).date()) for r in rows}
-
-
 # --- shaping ----------------------------------------------------------------------------------------------------
 
 
-def _action_item(state, agencies, as_at, note=None):
-    rag = rag_for(
-        status=state["status"],
-        percent_complete=state["percent_complete"],
-        due_date=state["due_date"],
-        today=as_at,
-    )
-    owner = agencies.get(state["owner_id"])
-    overdue = (
-        (as_at - state["due_date"]).days
-        if state["due_date"] and state["due_date"] < as_at and state["status"] not in CLOSED_STATUSES
-        else 0
-    )
+def _action_item(row, state, agencies, as_at, note=None):
+    """One action as the paper prints it, from its as-at row and its ActionState."""
+    rag = rag_for(status=state.status, percent_complete=state.percent_complete, due_date=state.due_date, today=as_at)
+    owner = agencies.get(row["owner_id"])
     return {
-        "id": state["id"],
-        "reference": state["reference"],
-        "description": state["description"],
+        "id": row["id"],
+        "reference": row["reference"],
+        "description": row["description"],
         "owner": owner.short_name if owner else "",
         "owner_name": owner.name if owner else "",
-        "level": state["level"],
-        "level_label": Action.Level(state["level"]).label,
-        "timescale": state["timescale_text"],
-        "due": long_date(state["due_date"]),
-        "due_iso": state["due_date"].isoformat() if state["due_date"] else "",
-        "status": state["status"],
-        "status_label": Status(state["status"]).label,
-        "percent": state["percent_complete"],
+        "level": row["level"],
+        "level_label": Action.Level(row["level"]).label,
+        "timescale": row["timescale_text"],
+        "due": long_date(row["due_date"]),
+        "due_iso": row["due_date"].isoformat() if row["due_date"] else "",
+        "status": row["status"],
+        "status_label": Status(row["status"]).label,
+        "percent": row["percent_complete"],
         "rag": str(rag.rating),
         "rag_label": rag.label,
         "rag_explanation": rag.explanation,
-        "overdue_days": overdue,
+        "overdue_days": state.overdue_days(as_at),
         "note": note[0] if note else "",
         "note_date": long_date(note[1]) if note else "",
     }
 
 
-def _percent(items):
-    counted = [a for a in items if a["status"] != Status.NOT_APPLICABLE]
-    if not counted:
-        return None
-    return round(sum(a["percent"] for a in counted) / len(counted))
-
-
-def _overdue_bands(items):
-    bands = []
-    for key, label, low, high in OVERDUE_BANDS:
-        hits = [a for a in items if a["overdue_days"] >= low and (high is None or a["overdue_days"] <= high)]
-        bands.append({"key": key, "label": label, "count": len(hits), "actions": hits})
-    return bands
-
-
-def _counts(items, field, choices):
-    counter = Counter(a[field] for a in items)
+def _counts(counter, choices):
     return [{"key": value, "label": label, "count": counter.get(value, 0)} for value, label in choices]
 
 
-def _summary(label, items, as_at, recommendation_rows=None):
-    percent = _percent(items)
-    counted = sum(1 for a in items if a["status"] != Status.NOT_APPLICABLE)
-    summary = {
+def _summary(label, items, plan, recommendation_rows=None):
+    """The paper's figures for these action items: the one summary engine over their as-at states."""
+    summary = summarise([plan.states[item["id"]] for item in items], today=plan.as_at, since=plan.since)
+    by_id = {item["id"]: item for item in items}
+    percent = summary.percent_complete
+    result = {
         "label": label,
-        "actions": len(items),
-        "by_status": _counts(items, "status", Status.choices),
-        "by_rag": _counts(items, "rag", Rag.choices),
+        "actions": summary.total,
+        "by_status": _counts(summary.by_status, Status.choices),
+        "by_rag": _counts(summary.by_rag, Rag.choices),
         "percent": percent,
-        "percent_rule": PERCENT_RULE.format(n=counted, date=long_date(as_at)) if percent is not None else "",
-        "overdue": _overdue_bands(items),
-        "overdue_total": sum(1 for a in items if a["overdue_days"] > 0),
+        "percent_rule": (
+            PERCENT_RULE.format(n=summary.tracked, date=long_date(plan.as_at)) if percent is not None else ""
+        ),
+        "overdue": [
+            {"key": key, "label": band, "count": len(hits), "actions": [by_id[pk] for pk, _days in hits]}
+            for key, band, hits in summary.overdue_bands()
+        ],
+        "overdue_total": len(summary.overdue),
+        "lists": summary.counts(),
     }
     if recommendation_rows is not None:
         counter = Counter(r["decision"] for r in recommendation_rows)
+        result["recommendations"] = len(recommendation_rows)
         choices = [*ApplicabilityDecision.Decision.choices, (NO_DECISION, NO_DECISION_LABEL)]
-        summary["recommendations"] = len(recommendation_rows)
-        summary["by_decision"] = [
-            {"key": value, "label": label, "count": counter.get(value, 0)} for value, label in choices
-        ]
-    return summary
+        result["by_decision"] = _counts(counter, choices)
+    return result
 
 
 def _recommendation_item(rec, decisions):
@@ -337,7 +219,7 @@ def _period_changes(partnership, start, moment, items, states):
             completed[item["id"]] = {**item, "completed_on": "", "evidence": ""}
     # proposed for closure: complete in the period and still complete at its end
     closing = [c for pk, c in completed.items() if items[pk]["status"] == Status.COMPLETE]
-    by_ref = lambda a: a["reference"]  # noqa: E731
+    by_ref = lambda a: natural_sort_key(a["reference"])  # noqa: E731
     return {
         "status_changes": status_changes,
         "new": sorted(new, key=by_ref),
@@ -348,89 +230,145 @@ def _period_changes(partnership, start, moment, items, states):
 
 def default_period_start(partnership, as_at, exclude_pk=None):
     """The day after the as-at date of the partnership's latest issued paper before ``as_at``, or None."""
-    from .models import Paper
 
     previous = Paper.objects.issued().filter(partnership=partnership, as_at__lt=as_at).exclude(pk=exclude_pk)
     last = previous.order_by("-as_at").values_list("as_at", flat=True).first()
     return last + datetime.timedelta(days=1) if last else None
 
 
-def generate(*, partnership, as_at, period_start=None, reports=()):
-    """Every section of the paper, from the database as at the end of ``as_at``. A fixed number of queries."""
+@dataclass
+class _Plan:
+    """Everything a paper reads from the database, loaded once, in a fixed number of queries."""
+
+    partnership: object
+    as_at: datetime.date
+    moment: datetime.datetime
+    since: datetime.datetime | None
+    reports: list
+    agencies: dict
+    rows: dict  # {action id: its fields as at the moment} (reports.history.actions_as_at)
+    states: dict  # {action id: ActionState}
+    notes: dict
+    links: list
+    themes: dict
+    recommendations: list
+    circumstances: dict
+    decisions: dict
+
+
+def _load(partnership, as_at, reports):
     moment = end_of_day(as_at)
     reports = sorted(reports, key=lambda r: (r.published_on or datetime.date.max, r.title))
     report_ids = [r.pk for r in reports]
-
-    agencies = {a.pk: a for a in Agency.objects.filter(partnership_id=partnership.pk)}
-    states = actions_as_at(partnership, moment)
-    notes = latest_notes(partnership, moment)
+    rows = actions_as_at(partnership, moment)
     links = list(
-        ActionRecommendation.objects.filter(action__partnership_id=partnership.pk)
+        ActionRecommendation.objects.filter(action_id__in=list(rows))
         .order_by("recommendation_id", "position", "pk")
         .values("action_id", "recommendation_id", "recommendation__report_id")
     )
-    themes = {t.pk: t for t in Theme.objects.filter(report_id__in=report_ids)}
-    recommendations = list(Recommendation.objects.filter(report_id__in=report_ids).order_by("report_id", "position"))
+    report_ids_of = defaultdict(dict)
+    for link in links:
+        report_ids_of[link["action_id"]][link["recommendation__report_id"]] = None
+    meeting = Meeting.objects.last_for(partnership, as_at)
     circumstances = defaultdict(list)
     for f in Finding.objects.filter(report_id__in=report_ids, kind=Finding.Kind.CIRCUMSTANCE).order_by("position"):
         circumstances[f.recommendation_id].append(f.text)
-    decisions = decisions_as_at(partnership, moment, report_ids)
+    return _Plan(
+        partnership=partnership,
+        as_at=as_at,
+        moment=moment,
+        since=meeting.started_at if meeting else None,
+        reports=reports,
+        agencies={a.pk: a for a in Agency.objects.filter(partnership_id=partnership.pk)},
+        rows=rows,
+        states=states_from_rows(
+            rows, last_updates(partnership, moment), {pk: tuple(r) for pk, r in report_ids_of.items()}
+        ),
+        notes=latest_notes(partnership, moment),
+        links=links,
+        themes={t.pk: t for t in Theme.objects.filter(report_id__in=report_ids)},
+        recommendations=list(
+            Recommendation.objects.filter(report_id__in=report_ids).order_by("report_id", "position")
+        ),
+        circumstances=circumstances,
+        decisions=decisions_as_at(partnership, moment, report_ids),
+    )
 
-    # the paper's actions: those answering a covered report, and those answering none
-    linked_reports = defaultdict(set)
-    links_by_rec = defaultdict(list)
-    for link in links:
-        linked_reports[link["action_id"]].add(link["recommendation__report_id"])
-        links_by_rec[link["recommendation_id"]].append(link["action_id"])
-    in_scope = {pk for pk in states if not linked_reports[pk] or linked_reports[pk] & set(report_ids)}
-    items = {
-        pk: _action_item(states[pk], agencies, as_at, notes.get(pk))
-        for pk in sorted(in_scope, key=lambda pk: states[pk]["reference"])
+
+def _items(plan):
+    """{action id: item} for the paper's actions: those answering a covered report, and those answering none."""
+    covered = {r.pk for r in plan.reports}
+    in_scope = [
+        pk for pk, state in plan.states.items() if not state.report_ids or set(state.report_ids) & covered
+    ]
+    return {
+        pk: _action_item(plan.rows[pk], plan.states[pk], plan.agencies, plan.as_at, plan.notes.get(pk))
+        for pk in sorted(in_scope, key=lambda pk: natural_sort_key(plan.rows[pk]["reference"]))
     }
 
-    recs_by_report = defaultdict(list)
-    for rec in recommendations:
-        recs_by_report[rec.report_id].append({**_recommendation_item(rec, decisions), "theme_id": rec.theme_id})
 
-    report_sections = []
-    for report in reports:
-        recs = recs_by_report[report.pk]
-        action_ids = _distinct(a for rec in recs for a in links_by_rec.get(rec["id"], []) if a in items)
-        report_items = [items[pk] for pk in sorted(action_ids, key=lambda pk: items[pk]["reference"])]
-        plan_rows, unanswered = _plan_rows(recs, links_by_rec, items, circumstances)
-        report_sections.append(
-            {
-                "id": report.pk,
-                "title": report.title,
-                "short_title": report.short_title or report.title,
-                "publisher": report.publisher,
-                "published": report.published_text or long_date(report.published_on),
-                "reference": report.reference,
-                "circumstance_heading": "Circumstance in Haringey" if "haringey" in report.slug else "Circumstance",
-                "summary": _summary(report.short_title or report.title, report_items, as_at, recs),
-                "themes": _themes(report, recs, themes),
-                "plan_rows": plan_rows,
-                "unanswered": unanswered if plan_rows else [],
-            }
-        )
-    unlinked = [item for pk, item in items.items() if not linked_reports[pk]]
-    all_items = list(items.values())
+def _report_section(plan, report, items, links_by_rec):
+    recs = [
+        {**_recommendation_item(rec, plan.decisions), "theme_id": rec.theme_id}
+        for rec in plan.recommendations
+        if rec.report_id == report.pk
+    ]
+    action_ids = _distinct(a for rec in recs for a in links_by_rec.get(rec["id"], []) if a in items)
+    report_items = [items[pk] for pk in sorted(action_ids, key=lambda pk: natural_sort_key(items[pk]["reference"]))]
+    plan_rows, unanswered = _plan_rows(recs, links_by_rec, items, plan.circumstances)
+    return {
+        "id": report.pk,
+        "title": report.title,
+        "short_title": report.short_title or report.title,
+        "publisher": report.publisher,
+        "published": report.published_text or long_date(report.published_on),
+        "reference": report.reference,
+        "circumstance_heading": report.circumstance_heading,
+        "summary": _summary(report.short_title or report.title, report_items, plan, recs),
+        "themes": _themes(report, recs, plan.themes),
+        "plan_rows": plan_rows,
+        "unanswered": unanswered if plan_rows else [],
+    }
 
-    by_agency = []
-    for agency in sorted(agencies.values(), key=lambda a: a.name):
-        owned = [a for a in all_items if a["owner_name"] == agency.name]
+
+def _agency_sections(plan, items):
+    sections = []
+    for agency in sorted(plan.agencies.values(), key=lambda a: a.name):
+        owned = [a for a in items.values() if a["owner_name"] == agency.name]
         if owned:
-            by_agency.append(
-                {"name": agency.name, "short_name": agency.short_name, "summary": _summary(agency.name, owned, as_at)}
-                | {"actions": owned}
+            sections.append(
+                {
+                    "name": agency.name,
+                    "short_name": agency.short_name,
+                    "summary": _summary(agency.name, owned, plan),
+                    "actions": owned,
+                }
             )
+    return sections
 
-    start = start_of_day(period_start) if period_start else None
-    changes = _period_changes(partnership, start, moment, items, states)
+
+def _charts(plan, report_sections, unlinked, by_agency):
     status_rows = [(r["short_title"], _count_map(r["summary"]["by_status"])) for r in report_sections]
     if unlinked:
-        status_rows.append((UNLINKED, _count_map(_summary(UNLINKED, unlinked, as_at)["by_status"])))
+        status_rows.append((UNLINKED, _count_map(_summary(UNLINKED, unlinked, plan)["by_status"])))
     rag_rows = [(a["short_name"], _count_map(a["summary"]["by_rag"])) for a in by_agency]
+    return {
+        "status_by_report": _printable(charts.status_by_report_svg(status_rows)),
+        "rag_by_agency": _printable(charts.rag_by_agency_svg(rag_rows)),
+    }
+
+
+def generate(*, partnership, as_at, period_start=None, reports=()):
+    """Every section of the paper, from the database as at the end of ``as_at``. A fixed number of queries."""
+    plan = _load(partnership, as_at, reports)
+    items = _items(plan)
+    links_by_rec = defaultdict(list)
+    for link in plan.links:
+        links_by_rec[link["recommendation_id"]].append(link["action_id"])
+    report_sections = [_report_section(plan, report, items, links_by_rec) for report in plan.reports]
+    unlinked = [item for pk, item in items.items() if not plan.states[pk].report_ids]
+    by_agency = _agency_sections(plan, items)
+    start = start_of_day(period_start) if period_start else None
     return {
         "as_at": as_at.isoformat(),
         "as_at_display": long_date(as_at),
@@ -442,14 +380,11 @@ def generate(*, partnership, as_at, period_start=None, reports=()):
         ),
         "generated_at": timezone.now().isoformat(),
         "reports": report_sections,
-        "overall": _summary("All actions", all_items, as_at),
+        "overall": _summary("All actions", list(items.values()), plan),
         "unlinked": unlinked,
-        "changes": changes,
+        "changes": _period_changes(partnership, start, plan.moment, items, plan.rows),
         "agencies": by_agency,
-        "charts": {
-            "status_by_report": _printable(charts.status_by_report_svg(status_rows)),
-            "rag_by_agency": _printable(charts.rag_by_agency_svg(rag_rows)),
-        },
+        "charts": _charts(plan, report_sections, unlinked, by_agency),
         "as_at_rule": (
             f"The plan as it stood at the end of {long_date(as_at)}: each action's latest recorded state before "
             "then; actions loaded from the published plan without history count from the date they were "

@@ -24,9 +24,8 @@ from django.urls import reverse
 
 from actions.access import updatable_actions
 from actions.models import Action
+from actions.states import ActionState, due_soon_days
 from agencies.models import Agency, Membership
-
-DEFAULT_DAYS = 14
 
 
 @dataclass
@@ -91,12 +90,13 @@ def validate_days(days):
 
 def to_chase(actions, today, days):
     """Open actions that are overdue or due within ``days`` of ``today`` (the ActionQuerySet rules)."""
-    return (actions.overdue(today) | actions.due_within(today, days)).select_related("owner", "partnership")
+    return (actions.overdue(today) | actions.due_soon(today, days)).select_related("owner", "partnership")
 
 
-def build_reminders(*, today, days=DEFAULT_DAYS):
-    """The reminders to send today: one per address with something to chase, in a stable order."""
-    days = validate_days(days)
+def build_reminders(*, today, days=None):
+    """The reminders to send today: one per address with something to chase, in a stable order. ``days`` is
+    how far ahead "due soon" looks: DUE_SOON_DAYS, as on My actions and the dashboard, unless given."""
+    days = due_soon_days() if days is None else validate_days(days)
     reminders, seen = [], set()
     memberships = (
         Membership.objects.filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
@@ -131,7 +131,7 @@ def build_reminders(*, today, days=DEFAULT_DAYS):
     return reminders
 
 
-def send_reminders(*, today, days=DEFAULT_DAYS, dry_run=False):
+def send_reminders(*, today, days=None, dry_run=False):
     """Build today's reminders and send them through Django's email settings (unless ``dry_run``)."""
     reminders = build_reminders(today=today, days=days)
     if reminders and not dry_run:
@@ -146,9 +146,10 @@ def _reminder(to, name, partnership, actions, today, days, *, whole_partnership=
         to=to, name=name, partnership=partnership, days=days, today=today, whole_partnership=whole_partnership
     )
     for action in sorted(actions, key=lambda a: (a.due_date, a.owner.name, a.reference)):
-        if action.is_overdue(today):
-            reminder.overdue.append((action, (today - action.due_date).days))
-        else:
-            reminder.due_soon.append((action, (action.due_date - today).days))
+        state = ActionState.of(action)
+        if state.is_overdue(today):
+            reminder.overdue.append((action, state.overdue_days(today)))
+        elif state.is_due_soon(today, days):
+            reminder.due_soon.append((action, state.days_until_due(today)))
     reminder.overdue.sort(key=lambda item: -item[1])
     return reminder if reminder.actions else None

@@ -2,16 +2,14 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from agencies.access import is_coordinator, membership_of, require_coordinator
-
-from . import exports, services
+from . import exports, services, tables, word
+from .access import get_paper_for_user, meetings_for_user, papers_for_user, require_paper_preparer
 from .forms import MeetingForm, PaperForm
-from .models import Meeting, Paper
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -21,42 +19,18 @@ CONTENT_TYPES = {
 }
 
 
-def _member_partnership(user):
-    membership = membership_of(user)
-    if membership is None:
-        raise PermissionDenied("You are not a member of a partnership.")
-    return membership.agency.partnership
-
-
-def get_paper_for_user(request, pk, *, write=False):
-    """The paper, if the user's partnership owns it (else 404). A draft is the coordinator's until it is issued;
-    preparing, regenerating and issuing are the coordinator's alone (403 for anyone else)."""
-    paper = get_object_or_404(Paper.objects.for_user(request.user).select_related("meeting", "partnership"), pk=pk)
-    if (write or not paper.is_issued) and not is_coordinator(request.user):
-        raise PermissionDenied("Only the coordinator prepares papers; others read them once issued.")
-    return paper
-
-
-def _frozen(paper):
-    if paper.is_issued:
-        raise PermissionDenied("This paper has been issued: it is frozen and cannot be changed.")
-
-
 # --- meetings -------------------------------------------------------------------------------------------------
 
 
 @require_safe
 def meeting_list(request):
-    partnership = _member_partnership(request.user)
-    meetings = Meeting.objects.filter(partnership=partnership).prefetch_related("papers")
-    return render(
-        request, "reports/meeting_list.html", {"meetings": meetings, "is_coordinator": is_coordinator(request.user)}
-    )
+    meetings = meetings_for_user(request.user).prefetch_related("papers")
+    return render(request, "reports/meeting_list.html", {"meetings": meetings})
 
 
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
-    partnership = require_coordinator(request.user).agency.partnership
+    partnership = require_paper_preparer(request.user)
     form = MeetingForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,18 +48,13 @@ def meeting_create(request):
 
 @require_safe
 def paper_list(request):
-    partnership = _member_partnership(request.user)
-    papers = Paper.objects.filter(partnership=partnership).select_related("meeting", "issued_by")
-    if not is_coordinator(request.user):
-        papers = papers.issued()
-    return render(
-        request, "reports/paper_list.html", {"papers": papers, "is_coordinator": is_coordinator(request.user)}
-    )
+    papers = papers_for_user(request.user).select_related("meeting", "issued_by")
+    return render(request, "reports/paper_list.html", {"papers": papers})
 
 
 @require_http_methods(["GET", "POST"])
 def paper_create(request):
-    partnership = require_coordinator(request.user).agency.partnership
+    partnership = require_paper_preparer(request.user)
     initial = {"meeting": request.GET.get("meeting")} if request.GET.get("meeting") else {}
     form = PaperForm(request.POST or None, partnership=partnership, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +76,6 @@ def paper_create(request):
 @require_http_methods(["GET", "POST"])
 def paper_edit(request, pk):
     paper = get_paper_for_user(request, pk, write=True)
-    _frozen(paper)
     form = PaperForm(request.POST or None, instance=paper, partnership=paper.partnership)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,7 +96,7 @@ def paper_detail(request, pk):
     return render(
         request,
         "reports/paper_detail.html",
-        {**exports.paper_context(paper), "is_coordinator": is_coordinator(request.user)},
+        exports.paper_context(paper),
     )
 
 
@@ -155,25 +123,24 @@ def paper_pdf(request, pk):
 @require_safe
 def paper_docx(request, pk):
     paper = get_paper_for_user(request, pk)
-    return _download(paper, "docx", exports.paper_docx(paper))
+    return _download(paper, "docx", word.paper_docx(paper))
 
 
 @require_safe
 def paper_csv(request, pk):
     paper = get_paper_for_user(request, pk)
-    return _download(paper, "csv", exports.plan_csv(paper))
+    return _download(paper, "csv", tables.plan_csv(paper))
 
 
 @require_safe
 def paper_xlsx(request, pk):
     paper = get_paper_for_user(request, pk)
-    return _download(paper, "xlsx", exports.plan_xlsx(paper))
+    return _download(paper, "xlsx", tables.plan_xlsx(paper))
 
 
 @require_POST
 def paper_regenerate(request, pk):
     paper = get_paper_for_user(request, pk, write=True)
-    _frozen(paper)
     services.paper_regenerate(paper=paper)
     messages.success(request, "Draft regenerated from the plan as it stands.")
     return redirect(paper)
@@ -188,7 +155,6 @@ class IssueForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def paper_issue(request, pk):
     paper = get_paper_for_user(request, pk, write=True)
-    _frozen(paper)
     form = IssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,7 +170,6 @@ def paper_issue(request, pk):
 @require_POST
 def paper_delete(request, pk):
     paper = get_paper_for_user(request, pk, write=True)
-    _frozen(paper)
     services.paper_delete(paper=paper)
     messages.success(request, "Draft deleted.")
     return redirect("reports:paper_list")

@@ -65,3 +65,14 @@ def test_uk_time_zone_language_and_dates():
 
 def test_cookies_are_secure_outside_development():
     assert settings_value("s.SESSION_COOKIE_SECURE", SECRET_KEY="x" * 50).stdout.strip() == "True"
+
+
+def test_a_yes_no_setting_that_is_neither_stops_start_up_with_its_name():
+    result = settings_value("s.SESSION_COOKIE_SECURE", SECURE_COOKIES="Ture")
+    assert result.returncode != 0
+    assert "SECURE_COOKIES='Ture' is not a yes/no value" in result.stderr
+
+
+def test_yes_no_settings_read_the_usual_words():
+    assert settings_value("s.SESSION_COOKIE_SECURE", SECURE_COOKIES="off").stdout.strip() == "False"
+    assert settings_value("s.SESSION_COOKIE_SECURE", SECURE_COOKIES=" Yes ").stdout.strip() == "True"

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from actions.models import Action
-from reports import exports, papers, services
+from reports import papers, services, tables, word
 from reports.models import Paper
 from tests.factories import (
     ActionFactory,
@@ -282,7 +282,7 @@ def test_the_pdf_is_a_valid_pdf_whose_text_holds_the_sections_and_the_action_tex
 
 
 def test_the_word_document_opens_and_holds_the_same_sections(history, make_paper):
-    document = Document(io.BytesIO(exports.paper_docx(make_paper())))
+    document = Document(io.BytesIO(word.paper_docx(make_paper())))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     for expected in (
         "1. Purpose",
@@ -312,10 +312,10 @@ def test_the_spreadsheets_neutralise_cells_that_a_spreadsheet_would_run(
         recommendations=[recommendation],
     )
     paper = make_paper(as_at=datetime.date.today(), period_start=None)
-    rows = list(csv.reader(io.StringIO(exports.plan_csv(paper).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(tables.plan_csv(paper).decode("utf-8-sig"))))
     assert rows[0][:2] == ["Report", "Recommendation"]
     assert rows[1][6] == '\'=HYPERLINK("http://evil")' and rows[1][8] == "'@SUM(A1)"
-    sheet = load_workbook(io.BytesIO(exports.plan_xlsx(paper))).active
+    sheet = load_workbook(io.BytesIO(tables.plan_xlsx(paper))).active
     values = [cell.value for cell in sheet[2]]
     assert values[6] == '\'=HYPERLINK("http://evil")' and values[8] == "'@SUM(A1)"
 

@@ -37,7 +37,7 @@ def test_a_member_gets_their_agencys_overdue_and_due_soon_actions(member, agency
     ActionFactory(owner=other_agency, reference="health-late", due_date=days(-3))
     send()
     [message] = outbox_for(member.email)
-    assert message.subject.endswith("Actions to update: 1 overdue and 1 due within 14 days")
+    assert message.subject.endswith("Actions to update: 1 overdue and 1 due within 30 days")  # DUE_SOON_DAYS
     assert "East Ayrshire" in message.subject
     body = message.body
     assert "sw-late" in body and "3 days overdue" in body

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports.reminders import DEFAULT_DAYS, send_reminders, validate_days
+from actions.states import due_soon_days
+from reports.reminders import send_reminders, validate_days
 
 
 class Command(BaseCommand):
@@ -14,15 +15,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--days",
-            default=str(DEFAULT_DAYS),
-            help=f"Include actions due within this many days from today (a whole number, 0 or more; "
-            f"default {DEFAULT_DAYS}). Overdue actions are always included.",
+            default=None,
+            help="Include actions due within this many days from today (a whole number, 0 or more; by default "
+            "DUE_SOON_DAYS, the 'due soon' of My actions and the dashboard). Overdue actions are always included.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Print who would get what; send nothing.")
 
     def handle(self, *args, days, dry_run, **options):
         try:
-            days = validate_days(days)
+            days = due_soon_days() if days is None else validate_days(days)
         except ValueError as error:
             raise CommandError(str(error)) from None
         reminders = send_reminders(today=timezone.localdate(), days=days, dry_run=dry_run)

@@ -1,0 +1,52 @@
+"""Pieces every app's forms and exports share, written once: the date input and safe CSV/XLSX cells.
+
+They live beside the settings, below every app, so that no app imports another "upwards" for a widget.
+"""
+
+import csv
+import datetime
+import io
+
+from django import forms
+
+#: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"); tab and carriage return
+#: are on OWASP's list too, because some programs strip them and then see the character after.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, with the ISO value it needs."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def neutralise(value):
+    """The value with a leading single quote if it is text a spreadsheet would run as a formula.
+
+    Use it on every text cell of every CSV or XLSX export of data people typed.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def csv_cell(value):
+    """A value as CSV text: empty for None, ISO for dates, formulas neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return neutralise(str(value))
+
+
+def csv_bytes(header, rows):
+    """A CSV file as bytes: UTF-8 with a byte order mark, so that Excel reads accents and dashes right."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return out.getvalue().encode("utf-8-sig")

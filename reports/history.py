@@ -1,0 +1,172 @@
+"""The plan as it stood at a moment: the one reader of history, for papers and for pages shown "as at" a day.
+
+A page or paper "as at" a day shows the plan at the end of its ``as_at`` day (Europe/London): the moment
+``as_at + 1 day, 00:00``, exclusive. For each action of the partnership:
+
+1. if the action has history (``Action.history``) recorded before that moment, its latest historical record
+   is the action as it stood (a deletion record removes it);
+2. otherwise, if its ``created_at`` is before that moment, it existed then but was saved without history.
+   That is how ``load_recommendations`` saves a plan's actions (raw fixture records, ``created_at`` taken from
+   the fixture: 3 June 2009 for East Ayrshire). Its description, owner and timescale are the current row's;
+   its status, % complete and due date are wound back to the *before* values of its first progress update
+   after the moment, if it has one (every change of those fields is recorded as a progress update);
+3. otherwise it did not exist yet and is left out.
+
+Applicability decisions follow the same rule (history first; a decision saved without history counts from its
+``updated_at``). Links between actions and recommendations, agencies' names and the national reports' texts are
+read as they stand now: they are not historied.
+
+"""
+
+import datetime
+
+from django.db.models import Exists, Max, OuterRef, Subquery
+from django.utils import timezone
+
+from actions.models import Action, ActionRecommendation, ProgressUpdate
+from actions.states import ActionState
+from recommendations.models import ApplicabilityDecision
+
+
+def end_of_day(day):
+    """The first moment after ``day`` ends, in the current time zone: the as-at moment (exclusive)."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def start_of_day(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+ACTION_FIELDS = (
+    "id",
+    "reference",
+    "owner_id",
+    "level",
+    "description",
+    "timescale_text",
+    "due_date",
+    "status",
+    "percent_complete",
+    "created_at",
+)
+
+
+def _latest_history(manager, moment, **filters):
+    """Each object's latest historical record before ``moment`` (deletion records included), in one query.
+
+    simple-history's ``latest_of_each()`` compares every record with every later one under the same filters,
+    which SQLite answers in time that grows with the square of the history; this looks up each object's latest
+    record by its id instead (the history table's id index).
+    """
+    latest = (
+        manager.filter(id=OuterRef("id"), history_date__lt=moment)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    return manager.filter(history_date__lt=moment, history_id=Subquery(latest), **filters)
+
+
+def actions_as_at(partnership, moment):
+    """{action id: dict of ACTION_FIELDS} for the partnership's actions as they stood at ``moment``. Two queries."""
+    history = _latest_history(Action.history, moment, partnership_id=partnership.pk)
+    states = {row["id"]: row for row in history.values("history_type", *ACTION_FIELDS) if row["history_type"] != "-"}
+
+    later = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=moment).order_by("created_at", "pk")
+    unhistoried = (
+        Action.objects.filter(partnership_id=partnership.pk, created_at__lt=moment)
+        .exclude(Exists(Action.history.filter(id=OuterRef("pk"), history_date__lt=moment)))
+        .annotate(
+            has_later=Exists(later),
+            status_then=Subquery(later.values("status_before")[:1]),
+            percent_then=Subquery(later.values("percent_before")[:1]),
+            due_then=Subquery(later.values("due_date_before")[:1]),
+        )
+        .values("has_later", "status_then", "percent_then", "due_then", *ACTION_FIELDS)
+    )
+    for row in unhistoried:
+        if row["has_later"]:
+            row["status"], row["percent_complete"] = row["status_then"], row["percent_then"]
+            row["due_date"] = row["due_then"]
+        states[row["id"]] = row
+    return states
+
+
+def decisions_as_at(partnership, moment, report_ids):
+    """{recommendation id: (decision, reason, decided_on)} as at ``moment``. Two queries."""
+    history = _latest_history(
+        ApplicabilityDecision.history,
+        moment,
+        partnership_id=partnership.pk,
+        recommendation__report_id__in=report_ids,
+    ).values("history_type", "recommendation_id", "decision", "reason", "decided_on")
+    result = {
+        r["recommendation_id"]: (r["decision"], r["reason"], r["decided_on"])
+        for r in history
+        if r["history_type"] != "-"
+    }
+    unhistoried = ApplicabilityDecision.objects.filter(
+        partnership_id=partnership.pk, recommendation__report_id__in=report_ids, updated_at__lt=moment
+    ).exclude(Exists(ApplicabilityDecision.history.filter(id=OuterRef("pk"))))
+    for d in unhistoried.values("recommendation_id", "decision", "reason", "decided_on"):
+        result.setdefault(d["recommendation_id"], (d["decision"], d["reason"], d["decided_on"]))
+    return result
+
+
+def latest_notes(partnership, moment):
+    """{action id: (note, date)}: each action's latest progress note written before ``moment``. One query."""
+    latest = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__lt=moment).exclude(note="")
+    latest_ids = Action.objects.filter(partnership_id=partnership.pk).annotate(
+        latest_note=Subquery(latest.order_by("-created_at", "-pk").values("pk")[:1])
+    )
+    rows = ProgressUpdate.objects.filter(pk__in=latest_ids.values("latest_note")).values(
+        "action_id", "note", "created_at"
+    )
+    return {r["action_id"]: (r["note"], timezone.localtime(r["created_at"]).date()) for r in rows}
+
+
+def last_updates(partnership, moment):
+    """{action id: the time of its latest progress update before ``moment``}. One query."""
+    rows = (
+        ProgressUpdate.objects.filter(action__partnership_id=partnership.pk, created_at__lt=moment)
+        .values("action_id")
+        .annotate(last=Max("created_at"))
+        .order_by()
+    )
+    return {row["action_id"]: row["last"] for row in rows}
+
+
+def report_ids_by_action(action_ids):
+    """{action id: (report ids it answers, in link order)} for these actions. One query."""
+    result = {}
+    links = (
+        ActionRecommendation.objects.filter(action_id__in=action_ids)
+        .order_by("action_id", "-is_primary", "position", "pk")
+        .values_list("action_id", "recommendation__report_id")
+    )
+    for action_id, report_id in links:
+        result.setdefault(action_id, {})[report_id] = None
+    return {action_id: tuple(reports) for action_id, reports in result.items()}
+
+
+def states_from_rows(rows, last_update, report_ids):
+    """ActionState records from ``actions_as_at`` rows and the two lookups above."""
+    return {
+        pk: ActionState(
+            id=pk,
+            reference=row["reference"],
+            owner_id=row["owner_id"],
+            status=row["status"],
+            percent_complete=row["percent_complete"],
+            due_date=row["due_date"],
+            last_update=last_update.get(pk),
+            report_ids=report_ids.get(pk, ()),
+        )
+        for pk, row in rows.items()
+    }
+
+
+def action_states_as_at(partnership, day):
+    """{action id: ActionState} for the partnership's plan as it stood at the end of ``day``. Four queries."""
+    moment = end_of_day(day)
+    rows = actions_as_at(partnership, moment)
+    return states_from_rows(rows, last_updates(partnership, moment), report_ids_by_action(list(rows)))

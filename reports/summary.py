@@ -1,0 +1,125 @@
+"""The one summary engine: the figures every page, paper and reminder gives for a group of actions.
+
+``summarise(states, today=..., since=...)`` is a pure function over ``actions.states.ActionState`` records. The
+live dashboard and My actions feed it the actions as they stand (``ActionState.of``); a paper feeds it the actions
+as they stood at its date (``reports.history``). Either way the same rules (``ActionState``) sort each action
+into the lists, so a chief officer reads the same number on the dashboard and in the paper.
+
+* **by status** and **by RAG** (``actions.rag.rag_for`` at ``today``);
+* **% complete**: the mean of the % complete *reported* on the actions still tracked (not applicable ones left
+  out; an action whose % nobody reported is left out too, never counted as 0), with how many were reported; None
+  when none was;
+* **overdue** with days and age band, **due soon** with days to go, **no update since** ``since``, **complete**.
+
+The lists overlap: an action can be overdue and also have no update since the last meeting.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from actions.rag import Rag, rag_for
+from actions.states import due_soon_days
+from actions.status import OVERDUE_BANDS, Status, mean_percent, percent_display
+
+#: The lists an action can be in, in the order pages show them: (key, heading).
+LISTS = (
+    ("overdue", "Overdue"),
+    ("due_soon", "Due soon"),
+    ("not_updated", "No update since the last meeting"),
+    ("complete", "Complete"),
+)
+
+OVERLAP_NOTE = (
+    "An action can be in more than one list: an overdue action with no update since the last meeting is counted "
+    "under both."
+)
+
+
+@dataclass
+class Summary:
+    """Counts and lists for one group of actions (all of them, one report, one agency)."""
+
+    label: str
+    by_status: Counter = field(default_factory=Counter)
+    by_rag: Counter = field(default_factory=Counter)
+    tracked: int = 0
+    percents: list = field(default_factory=list)  # the % complete of each tracked action; None: not reported
+    overdue: list = field(default_factory=list)  # (action id, days overdue), most overdue first
+    due_soon: list = field(default_factory=list)  # (action id, days to go), soonest first
+    not_updated: list = field(default_factory=list)  # action ids
+    complete: list = field(default_factory=list)  # action ids
+
+    @property
+    def total(self):
+        return sum(self.by_status.values())
+
+    @property
+    def percent_complete(self):
+        return mean_percent(self.percents)[0]
+
+    @property
+    def percent_reported(self):
+        """How many tracked actions have a % complete reported (the mean is of these)."""
+        return mean_percent(self.percents)[1]
+
+    @property
+    def percent_display(self):
+        return percent_display(self.percent_complete)
+
+    def counts(self):
+        """{list key: how many actions are in it}: the figures the consistency test compares page by page."""
+        return {key: len(getattr(self, key)) for key, _heading in LISTS}
+
+    def overdue_bands(self):
+        """[(key, label, [(action id, days)])] for each OVERDUE_BANDS band, most overdue first within each."""
+        return [
+            (key, label, [(pk, days) for pk, days in self.overdue if days >= low and (high is None or days <= high)])
+            for key, label, low, high in OVERDUE_BANDS
+        ]
+
+    def status_counts(self):
+        return [(status, self.by_status[status.value]) for status in Status]
+
+    def rag_counts(self):
+        return [(rag, self.by_rag[rag.value]) for rag in Rag]
+
+
+def _add(summary, state, *, today, since, soon_days):
+    rag = rag_for(
+        status=state.status, percent_complete=state.percent_complete, due_date=state.due_date, today=today
+    )
+    summary.by_status[state.status] += 1
+    summary.by_rag[str(rag.rating)] += 1
+    if state.is_tracked:
+        summary.tracked += 1
+        summary.percents.append(state.percent_complete)
+    if state.is_overdue(today):
+        summary.overdue.append((state.id, state.overdue_days(today)))
+    if state.is_due_soon(today, soon_days):
+        summary.due_soon.append((state.id, state.days_until_due(today)))
+    if state.is_without_update_since(since):
+        summary.not_updated.append(state.id)
+    if state.is_complete:
+        summary.complete.append(state.id)
+
+
+def summarise(states, *, today, since=None, label="", soon_days=None):
+    """The Summary of these ActionState records at ``today``; "no update" counts from ``since`` (None: nobody)."""
+    soon_days = due_soon_days() if soon_days is None else soon_days
+    summary = Summary(label)
+    for state in states:
+        _add(summary, state, today=today, since=since, soon_days=soon_days)
+    summary.overdue.sort(key=lambda item: -item[1])
+    summary.due_soon.sort(key=lambda item: item[1])
+    return summary
+
+
+def summarise_by(states, key, *, today, since=None, soon_days=None):
+    """{group: Summary} where ``key(state)`` gives the groups a state belongs to (an iterable: it may be several)."""
+    groups = {}
+    for state in states:
+        for group in key(state):
+            groups.setdefault(group, []).append(state)
+    return {
+        group: summarise(members, today=today, since=since, soon_days=soon_days) for group, members in groups.items()
+    }
