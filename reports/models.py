@@ -97,6 +97,7 @@ class Section(models.TextChoices):
     AGENCIES = "agencies", "Progress by agency (counts and chart)"
     AGENCY_ACTIONS = "agency_actions", "Each agency's actions listed again under the agency"
     APPENDICES = "appendices", "Appendices: each report's recommendations and the action plan"
+    REPORT_SUMMARIES = "report_summaries", "The partnership's own summary of a report, before its action plan"
     STATUSES = "statuses", "Status, % complete and reference beside each action in the appendices"
     DECISIONS = "decisions", "The partnership's decision beside each recommendation"
 
@@ -153,7 +154,7 @@ class Paper(models.Model):
 
     #: The sections each form prints; a custom paper prints those stored on it.
     FORM_SECTIONS = {
-        Form.AS_PRINTED: (Section.APPENDICES,),
+        Form.AS_PRINTED: (Section.APPENDICES, Section.REPORT_SUMMARIES),
         Form.PROGRESS: (
             Section.SUMMARY,
             Section.CHANGES,

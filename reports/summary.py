@@ -85,9 +85,7 @@ class Summary:
 
 
 def _add(summary, state, *, today, since, soon_days):
-    rag = rag_for(
-        status=state.status, percent_complete=state.percent_complete, due_date=state.due_date, today=today
-    )
+    rag = rag_for(status=state.status, percent_complete=state.percent_complete, due_date=state.due_date, today=today)
     summary.by_status[state.status] += 1
     summary.by_rag[str(rag.rating)] += 1
     if state.is_tracked:
