@@ -108,17 +108,6 @@ class ProgressForm(forms.Form):
             Fieldset("Revised date", "due_date", "revision_reason"),
         )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("status") == Status.COMPLETE and data.get("percent_complete") != 100 and "percent_complete" in data:
-            self.add_error("percent_complete", "A complete action is 100% complete.")
-        moved = "due_date" in data and data["due_date"] != self.action.due_date
-        # A form opened before someone else moved the date is a conflict (the service reports it), not a revision.
-        stale = data.get("version") != self.action.version
-        if moved and not stale and not (data.get("revision_reason") or "").strip():
-            self.add_error("revision_reason", "Give the reason the due date moved.")
-        return data
-
     def change(self):
         data = self.cleaned_data
         return ProgressChange(

@@ -8,6 +8,7 @@ from django.db.models import F
 
 from .models import Action, ActionRecommendation, ProgressUpdate
 from .status import Status, UpdateSource
+from .timescales import due_date_from_timescale
 
 
 class ConflictError(Exception):
@@ -103,11 +104,20 @@ def action_record_progress(*, action, author, expected_version, change, source=U
     return update
 
 
-PLAN_FIELDS = ("owner", "level", "description", "timescale_text")
-
-
 @transaction.atomic
-def action_update_plan(*, action, editor, expected_version, fields, due_date, revision_reason="", recommendations=None):
+def action_update_plan(
+    *,
+    action,
+    editor,
+    expected_version,
+    owner,
+    level,
+    description,
+    timescale_text,
+    due_date,
+    revision_reason="",
+    recommendations=None,
+):
     """The coordinator's edit of what an action is; a moved due date is recorded as a progress update."""
     locked = _claim_version(action, expected_version)
     if due_date != locked.due_date:
@@ -128,8 +138,7 @@ def action_update_plan(*, action, editor, expected_version, fields, due_date, re
             action_version=locked.version,  # so that a conflicting form lists this change too
         )
         locked.due_date = due_date
-    for name in PLAN_FIELDS:
-        setattr(locked, name, fields[name])
+    locked.owner, locked.level, locked.description, locked.timescale_text = owner, level, description, timescale_text
     locked.full_clean()
     locked.save()
     if recommendations is not None:
@@ -138,8 +147,13 @@ def action_update_plan(*, action, editor, expected_version, fields, due_date, re
 
 
 @transaction.atomic
-def action_create(*, partnership, reference, owner, level, description, timescale_text, due_date, recommendations):
-    """Create an action answering one or more recommendations; the first is its primary one."""
+def action_create(
+    *, partnership, reference, owner, level, description, timescale_text, recommendations, due_date=None
+):
+    """Create an action answering one or more recommendations; the first is its primary one. Without a due date,
+    the date is read from the timescale where one can be ("October 2009" → 31 October 2009)."""
+    if due_date is None:
+        due_date = due_date_from_timescale(timescale_text)
     action = Action(
         partnership=partnership,
         reference=reference,

@@ -15,7 +15,6 @@ from .filters import ActionFilter
 from .forms import ActionPlanForm, ProgressForm
 from .models import Action, ProgressUpdate
 from .services import ConflictError, action_create, action_record_progress, action_update_plan
-from .timescales import due_date_from_timescale
 
 
 @require_safe
@@ -144,39 +143,39 @@ def evidence_download(request, pk, update_pk):
 def plan(request):
     membership = require_coordinator(request.user)
     partnership = membership.agency.partnership
-    decisions = ApplicabilityDecision.objects.filter(partnership=partnership)
+    decisions = ApplicabilityDecision.objects.for_user(request.user)
     return render(
         request,
         "actions/plan.html",
         {
             "partnership": partnership,
             "decided": decisions.exclude(decision=ApplicabilityDecision.Decision.UNDER_CONSIDERATION).count(),
-            "action_count": Action.objects.filter(partnership=partnership).count(),
-            "overdue_count": Action.objects.filter(partnership=partnership).overdue(timezone.localdate()).count(),
+            "action_count": Action.objects.for_user(request.user).count(),
+            "overdue_count": Action.objects.for_user(request.user).overdue(timezone.localdate()).count(),
         },
     )
 
 
+def _plan_fields(data):
+    """The service's keyword arguments from a valid ActionPlanForm."""
+    return {
+        "owner": data["owner"],
+        "level": data["level"],
+        "description": data["description"],
+        "timescale_text": data["timescale_text"],
+        "due_date": data["due_date"],
+        "recommendations": data["ordered_recommendations"],
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def action_create_view(request):
-    membership = require_coordinator(request.user)
-    partnership = membership.agency.partnership
-    initial = {}
-    if "recommendation" in request.GET:
-        initial["recommendations"] = request.GET.getlist("recommendation")
-    form = ActionPlanForm(request.POST or None, partnership=partnership, initial=initial)
+    partnership = require_coordinator(request.user).agency.partnership
+    form = ActionPlanForm(request.POST or None, partnership=partnership, initial=_initial_links(request))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             action = action_create(
-                partnership=partnership,
-                reference=data["reference"],
-                owner=data["owner"],
-                level=data["level"],
-                description=data["description"],
-                timescale_text=data["timescale_text"],
-                due_date=data["due_date"] or due_date_from_timescale(data["timescale_text"]),
-                recommendations=data["ordered_recommendations"],
+                partnership=partnership, reference=form.cleaned_data["reference"], **_plan_fields(form.cleaned_data)
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
@@ -184,6 +183,10 @@ def action_create_view(request):
             messages.success(request, f"Action {action.reference} created.")
             return redirect(action)
     return render(request, "actions/action_form.html", {"form": form, "action": None})
+
+
+def _initial_links(request):
+    return {"recommendations": request.GET.getlist("recommendation")} if "recommendation" in request.GET else {}
 
 
 @require_http_methods(["GET", "POST"])
@@ -199,10 +202,8 @@ def action_edit(request, pk):
                 action=action,
                 editor=request.user,
                 expected_version=data["version"] or 0,
-                fields=data,
-                due_date=data["due_date"],
                 revision_reason=data["revision_reason"],
-                recommendations=data["ordered_recommendations"],
+                **_plan_fields(data),
             )
         except ConflictError as exc:
             conflict = _conflict_context(exc.current, form)
@@ -211,9 +212,5 @@ def action_edit(request, pk):
         else:
             messages.success(request, f"Action {action.reference} saved.")
             return redirect(updated)
-    return render(
-        request,
-        "actions/action_form.html",
-        {"form": form, "action": action, "conflict": conflict},
-        status=409 if conflict else 200,
-    )
+    context = {"form": form, "action": action, "conflict": conflict}
+    return render(request, "actions/action_form.html", context, status=409 if conflict else 200)

@@ -28,7 +28,7 @@ class DecisionForm(forms.Form):
         data = super().clean()
         if (
             data.get("decision")
-            and data["decision"] != "under_consideration"
+            and data["decision"] != ApplicabilityDecision.Decision.UNDER_CONSIDERATION
             and not (data.get("reason") or "").strip()
         ):
             self.add_error("reason", "Give the reason for the decision.")

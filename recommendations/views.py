@@ -11,7 +11,7 @@ from agencies.access import partnership_of, require_coordinator
 
 from .decisions import action_states_by_recommendation, decision_record, decisions_by_recommendation
 from .forms import DecisionForm
-from .models import Recommendation, SourceReport
+from .models import ApplicabilityDecision, Recommendation, SourceReport
 
 
 @require_safe
@@ -77,7 +77,7 @@ def decision_edit(request, slug, reference):
     rec = _recommendation(slug, reference)
     partnership = membership.agency.partnership
     current = decisions_by_recommendation(partnership, [rec]).get(rec.pk)
-    initial = {"decided_on": timezone.localdate(), "decision": "under_consideration"}
+    initial = {"decided_on": timezone.localdate(), "decision": ApplicabilityDecision.Decision.UNDER_CONSIDERATION}
     if current:
         initial.update(
             decision=current.decision, reason=current.reason, decided_on=current.decided_on or initial["decided_on"]

@@ -80,3 +80,9 @@ class PaperForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("reports")
         return data
+
+
+class IssueForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I have checked this paper. Issue it: it will be frozen and can no longer be changed or deleted."
+    )

@@ -1,6 +1,5 @@
 """Meetings and progress papers. Views are thin: access helper, form, service, redirect."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from . import exports, services, tables, word
 from .access import get_paper_for_user, meetings_for_user, papers_for_user, require_paper_preparer
-from .forms import MeetingForm, PaperForm
+from .forms import IssueForm, MeetingForm, PaperForm
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -144,12 +143,6 @@ def paper_regenerate(request, pk):
     services.paper_regenerate(paper=paper)
     messages.success(request, "Draft regenerated from the plan as it stands.")
     return redirect(paper)
-
-
-class IssueForm(forms.Form):
-    confirm = forms.BooleanField(
-        label="I have checked this paper. Issue it: it will be frozen and can no longer be changed or deleted."
-    )
 
 
 @require_http_methods(["GET", "POST"])

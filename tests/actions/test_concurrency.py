@@ -97,7 +97,10 @@ def test_a_plan_edit_and_a_progress_update_at_once_do_not_overwrite_each_other(
             action=seen,
             editor=coordinator,
             expected_version=seen.version,
-            fields={"owner": other_agency, "level": seen.level, "description": "Edited", "timescale_text": ""},
+            owner=other_agency,
+            level=seen.level,
+            description="Edited",
+            timescale_text="",
             due_date=seen.due_date,
         )
 

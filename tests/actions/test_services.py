@@ -11,6 +11,7 @@ from actions.models import ProgressUpdate, Status
 from actions.services import (
     ConflictError,
     ProgressChange,
+    action_create,
     action_record_progress,
     action_set_recommendations,
     action_update_plan,
@@ -113,7 +114,7 @@ def test_the_plan_edit_checks_the_version_too(action, coordinator, other_agency)
     fields = {"owner": other_agency, "level": action.level, "description": "x", "timescale_text": ""}
     with pytest.raises(ConflictError):
         action_update_plan(
-            action=action, editor=coordinator, expected_version=stale, fields=fields, due_date=action.due_date
+            action=action, editor=coordinator, expected_version=stale, **fields, due_date=action.due_date
         )
     assert snapshot(action) == before
 
@@ -126,7 +127,7 @@ def test_a_plan_edit_moving_the_date_without_a_reason_changes_nothing(action, co
             action=action,
             editor=coordinator,
             expected_version=action.version,
-            fields=fields,
+            **fields,
             due_date=datetime.date(2031, 1, 1),
         )
     assert snapshot(action) == before
@@ -139,7 +140,7 @@ def test_a_plan_edit_moving_the_date_records_it_at_the_new_version(action, coord
         action=action,
         editor=coordinator,
         expected_version=action.version,
-        fields=fields,
+        **fields,
         due_date=datetime.date(2031, 1, 1),
         revision_reason="Agreed at the CPC",
     )
@@ -208,3 +209,16 @@ def test_an_action_with_progress_cannot_be_deleted(update, action):
     with pytest.raises(ProtectedError):
         action.delete()
     assert ProgressUpdate.objects.count() == 1
+
+
+def test_a_new_action_without_a_due_date_takes_it_from_its_timescale(agency, recommendation):
+    action = action_create(
+        partnership=agency.partnership,
+        reference="new-1",
+        owner=agency,
+        level="committee",
+        description="Review the guidance.",
+        timescale_text="October 2009",
+        recommendations=[recommendation],
+    )
+    assert action.due_date == datetime.date(2009, 10, 31)
