@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 _EMPHASIS = re.compile(r"\*([^*\n]+)\*")
 _BULLET = re.compile(r"^- (.*)$")
@@ -74,7 +75,7 @@ def emphasis_html(text):
     """One piece of text as HTML: escaped, with its *emphasis* as <em>, line breaks kept."""
     lines = (text or "").split("\n")
     return format_html_join(
-        format_html("<br>"),
+        SafeString("<br>"),
         "{}",
         ((format_html_join("", "{}", ((_run_html(t, italic),) for t, italic in runs(line))),) for line in lines),
     )

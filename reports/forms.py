@@ -61,6 +61,7 @@ class PaperForm(forms.ModelForm):
             for name, value in Paper.objects.defaults_for(partnership).items():
                 self.initial.setdefault(name, value)
             self.initial.setdefault("reports", list(SourceReport.objects.values_list("pk", flat=True)))
+        self.fields["form"].required = False  # a paper is a progress paper unless the coordinator says otherwise
         for name in ("purpose", "proposals", "recommendation"):
             self.fields[name].help_text = f"{self.fields[name].help_text} {MARKUP_HELP}"
         self.helper = FormHelper()
@@ -72,6 +73,9 @@ class PaperForm(forms.ModelForm):
             Fieldset("What the paper prints", "form", "sections"),
         )
         self.helper.add_input(Submit("submit", "Save and generate the draft"))
+
+    def clean_form(self):
+        return self.cleaned_data.get("form") or Paper.Form.PROGRESS
 
     def clean_sections(self):
         return list(self.cleaned_data.get("sections") or [])
