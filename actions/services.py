@@ -147,9 +147,7 @@ def action_update_plan(
 
 
 @transaction.atomic
-def action_create(
-    *, partnership, reference, owner, level, description, timescale_text, recommendations, due_date=None
-):
+def action_create(*, partnership, reference, owner, level, description, timescale_text, recommendations, due_date=None):
     """Create an action answering one or more recommendations; the first is its primary one. Without a due date,
     the date is read from the timescale where one can be ("October 2009" → 31 October 2009)."""
     if due_date is None:

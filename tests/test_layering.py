@@ -34,8 +34,10 @@ def graph():
         for path in (ROOT / app).rglob("*.py"):
             if "migrations" not in path.parts:
                 modules[module_name(path)] = path
-    return {name: {dep for dep in top_level_imports(path) if dep in modules and dep != name}
-            for name, path in modules.items()}
+    return {
+        name: {dep for dep in top_level_imports(path) if dep in modules and dep != name}
+        for name, path in modules.items()
+    }
 
 
 def find_cycle(edges):
@@ -46,7 +48,7 @@ def find_cycle(edges):
         stack.append(node)
         for dep in edges.get(node, ()):
             if state.get(dep) == "open":
-                return stack[stack.index(dep):] + [dep]
+                return stack[stack.index(dep) :] + [dep]
             if dep not in state and (cycle := visit(dep)):
                 return cycle
         state[node] = "done"

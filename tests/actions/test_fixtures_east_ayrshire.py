@@ -544,3 +544,28 @@ def test_loading_the_fixtures_again_creates_no_duplicates(loaded):
         Partnership.objects.count(),
     )
     assert after == before == (51, 52, 8, 3, 1)
+
+
+def test_east_ayrshires_summary_of_the_review_holds_the_jar_findings_word_for_word_in_printed_order(loaded):
+    from recommendations.models import Finding, Recommendation, ReportSummary
+
+    summary = ReportSummary.objects.get(partnership__slug=EA, report__slug=JAR)
+    texts = [
+        *Finding.objects.filter(report__slug=JAR, kind="background", position__lte=5).values_list("text", flat=True),
+        *Finding.objects.filter(report__slug=JAR, kind="key_issue").values_list("text", flat=True),
+        *Finding.objects.filter(report__slug=JAR, kind="background", position__gt=5).values_list("text", flat=True),
+        *Finding.objects.filter(report__slug=JAR, kind="main_finding").values_list("text", flat=True),
+        Recommendation.objects.get(report__slug=JAR, reference="DCSF").text,
+    ]
+    positions = [summary.body.find(text) for text in texts]
+    assert -1 not in positions and positions == sorted(positions)
+    assert summary.heading_lines[-2:] == ["EAST AYRSHIRE CHIEF OFFICERS GROUP – 2 JUNE 2009", "DRAFT"]
+
+
+def test_the_paper_of_3_june_2009_is_loaded_as_printed_asking_the_group_to_note_it(loaded):
+    paper = Meeting.objects.get(partnership__slug=EA, body="cog", date=D(2009, 6, 3)).papers.get()
+
+    assert paper.form == "as_printed" and paper.as_at == D(2009, 6, 3)
+    assert paper.recommendation == "3.1 The Chief Officers Group is asked to:\n\ni) note the contents of this report."
+    assert (paper.prepared_by_name, paper.signed_on) == ("Susan Taylor", D(2009, 5, 25))
+    assert sorted(paper.reports.values_list("slug", flat=True)) == ["jar-haringey-2008", "laming-2009"]
