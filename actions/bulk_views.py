@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.http import require_POST, require_safe
 
+from agencies import audit
 from agencies.access import require_updater
 
 from . import spreadsheets
@@ -121,6 +122,7 @@ def bulk_apply(request):
         messages.info(request, "Nothing was saved: no row of your sheet changes anything.")
         return redirect("actions:bulk")
     references = ", ".join(update.action.reference for update in updates)
+    audit.record(request, audit.Action.SPREADSHEET_IMPORT, detail=f"{pending['filename']}: {references}")
     messages.success(
         request, f"Progress recorded on {len(updates)} action{'s' if len(updates) != 1 else ''}: {references}."
     )

@@ -196,10 +196,11 @@ class ActionRecommendation(models.Model):
 
 
 def private_storage():
-    """Evidence lives outside the web root; only a view that checks access serves it."""
-    from django.core.files.storage import FileSystemStorage
+    """Evidence lives in the database (see agencies.storage): every server sees it, every backup holds it, and only
+    a view that checks access serves it."""
+    from agencies.storage import DatabaseStorage
 
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+    return DatabaseStorage()
 
 
 def evidence_upload_to(instance, filename):

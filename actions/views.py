@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 
+from agencies import audit
 from agencies.access import membership_of, partnership_of, require_coordinator
 from recommendations.models import ApplicabilityDecision
 from reports.member_lists import my_actions_page
@@ -83,7 +84,7 @@ def record_progress(request, pk):
     form = ProgressForm(request.POST or None, request.FILES or None, action=action)
     if request.method == "POST" and form.is_valid():
         try:
-            action_record_progress(
+            update = action_record_progress(
                 action=action,
                 author=request.user,
                 expected_version=form.cleaned_data["version"],
@@ -94,6 +95,8 @@ def record_progress(request, pk):
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
+            if update.evidence_file:
+                audit.record(request, audit.Action.EVIDENCE_UPLOAD, obj=update, detail=update.evidence_file.name)
             messages.success(request, f"Progress recorded on {action.reference}.")
             return redirect(action)
     return render(
@@ -136,6 +139,7 @@ def evidence_download(request, pk, update_pk):
         handle = update.evidence_file.open("rb")
     except FileNotFoundError:
         raise Http404("The evidence file is missing from storage.") from None
+    audit.record(request, audit.Action.EVIDENCE_DOWNLOAD, obj=update, detail=update.evidence_file.name)
     return FileResponse(handle, as_attachment=True, filename=update.evidence_file.name.rsplit("/", 1)[-1])
 
 

@@ -1,6 +1,8 @@
+import datetime
+
 from django.contrib import admin
 
-from .models import Agency, Membership, Partnership
+from .models import Agency, AuditEntry, Invitation, Membership, MembershipEvent, Partnership, StoredFile
 
 
 class AgencyInline(admin.TabularInline):
@@ -40,3 +42,82 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]
     autocomplete_fields = ["user", "agency"]
     list_select_related = ["user", "agency"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read and filter only: nobody adds, changes or deletes an audit entry through the application."""
+
+    list_display = ["created_at_utc", "username", "ip_address", "action", "outcome", "object_repr", "path"]
+    list_filter = ["action", "outcome", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["username", "ip_address", "object_repr", "path", "detail"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+
+    @admin.display(description="time (UTC)", ordering="created_at")
+    def created_at_utc(self, entry):
+        return entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StoredFile)
+class StoredFileAdmin(admin.ModelAdmin):
+    """Evidence files kept in the database: listed for the administrator, served only through the access-checked
+    evidence view, and never changed here (a file belongs to its progress update, which is append-only)."""
+
+    list_display = ["name", "size", "created_at"]
+    search_fields = ["name"]
+    fields = ["name", "size", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(admin.ModelAdmin):
+    """The history of changes to people, read-only (append-only)."""
+
+    list_display = ["at", "partnership", "kind", "detail", "actor"]
+    list_filter = ["partnership", "kind"]
+    readonly_fields = ["partnership", "kind", "actor", "subject", "email", "detail", "at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are sent from the People page; here they are only listed (the link itself is never stored)."""
+
+    list_display = ["email", "agency", "role", "invited_by", "created_at", "expires_at", "accepted_at", "withdrawn_at"]
+    list_filter = ["agency__partnership", "role"]
+    search_fields = ["email"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -119,3 +119,187 @@ class Membership(models.Model):
     @property
     def is_reader(self):
         return self.role == self.Role.READER
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """Audit entries are append-only: nothing in the application changes or deletes one.
+
+    The one exception is ``prune``, run by ``manage.py prune_audit``, which removes entries older than the retention
+    period the privacy notice promises.
+    """
+
+    def update(self, **kwargs):
+        raise TypeError("Audit entries are append-only: they are never changed.")
+
+    def delete(self):
+        raise TypeError("Audit entries are append-only: they are only pruned after the retention period.")
+
+    def prune(self, *, before):
+        """Delete the entries recorded before ``before``; returns how many."""
+        deleted, _ = models.QuerySet.delete(self.filter(created_at__lt=before))
+        return deleted
+
+
+class AuditEntry(models.Model):
+    """Who did what, from where, when (stored in UTC), to what, and whether it was allowed."""
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        LOCKED_OUT = "locked_out", "Locked out after failed sign-ins"
+        UNLOCKED = "unlocked", "Sign-in lock removed"
+        SIGN_OUT = "sign_out", "Signed out"
+        TWO_FACTOR_ON = "two_factor_on", "Two-factor sign-in turned on"
+        TWO_FACTOR_OFF = "two_factor_off", "Two-factor sign-in turned off"
+        TWO_FACTOR_VERIFIED = "two_factor_ok", "Two-factor code accepted"
+        TWO_FACTOR_FAILED = "two_factor_failed", "Two-factor code refused"
+        RECOVERY_CODES = "recovery_codes", "Recovery codes made"
+        REFUSED = "refused", "Refused (403)"
+        EVIDENCE_UPLOAD = "evidence_upload", "Evidence uploaded"
+        EVIDENCE_DOWNLOAD = "evidence_download", "Evidence downloaded"
+        SPREADSHEET_IMPORT = "spreadsheet_import", "Spreadsheet imported"
+        PAPER_ISSUE = "paper_issue", "Paper issued"
+        PAPER_DOWNLOAD = "paper_download", "Paper downloaded"
+        FIXTURE_LOAD = "fixture_load", "Recommendation sets loaded"
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "Done"
+        REFUSED = "refused", "Refused"
+        FAILED = "failed", "Failed"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, help_text="Stored in UTC.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="As typed or as it was at the time.")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=30, choices=Action.choices, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.OK)
+    path = models.CharField(max_length=300, blank=True)
+    detail = models.TextField(blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} UTC {self.username or '-'} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("Audit entries are append-only: they are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit entries are append-only: they are only pruned after the retention period.")
+
+
+class StoredFile(models.Model):
+    """A file kept in the database (see agencies.storage.DatabaseStorage): every application server reads the same
+    rows and every database backup holds the files."""
+
+    name = models.CharField(max_length=300, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self, now):
+        """Invitations that can still be accepted: not used, not withdrawn, not expired."""
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """An invitation by email to join an agency with a role. The link carries a random token; only its SHA-256
+    is stored, so the database never holds a usable link. Accepted once, within its time."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=12, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    job_title = models.CharField(max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The account made when the invitation was accepted.",
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} to {self.agency} ({self.get_role_display()})"
+
+
+class MembershipEvent(models.Model):
+    """One change to a partnership's people: an invitation, a new member, a role or agency change, a deactivation.
+    Append-only: written once, never edited or deleted."""
+
+    class Kind(models.TextChoices):
+        PARTNERSHIP_CREATED = "partnership_created", "Partnership created"
+        AGENCY_ADDED = "agency_added", "Agency added"
+        INVITED = "invited", "Invited"
+        INVITATION_WITHDRAWN = "invitation_withdrawn", "Invitation withdrawn"
+        JOINED = "joined", "Joined"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        AGENCY_CHANGED = "agency_changed", "Moved to another agency"
+        DEACTIVATED = "deactivated", "Deactivated"
+        REACTIVATED = "reactivated", "Reactivated"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="membership_events")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who made the change (empty: the person themselves, accepting an invitation).",
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whose account changed, once there is one.",
+    )
+    email = models.EmailField(blank=True, help_text="For an invitation: the address invited.")
+    detail = models.CharField(max_length=300, help_text="What changed, in words: from ... to ...")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.detail}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("History is append-only: an event is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("History is append-only: an event is never deleted.")

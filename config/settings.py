@@ -4,6 +4,7 @@ Nothing exists only in production: production behaviour is switched on by enviro
 (``DEBUG`` off, a real ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -32,6 +33,13 @@ def env_bool(name, default=False):
     raise ImproperlyConfigured(
         f"{name}={value!r} is not a yes/no value: use one of {', '.join(sorted(TRUE_WORDS | FALSE_WORDS - {''}))}."
     )
+
+
+def env_int(name, default):
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {os.environ[name]!r}.") from None
 
 
 def env_list(name, default=""):
@@ -117,7 +125,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -167,17 +175,93 @@ DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "30"))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cp-tracker@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# How long an emailed invitation link may be used to choose a password (once).
+INVITATION_VALID_HOURS = int(os.environ.get("INVITATION_VALID_HOURS", "72"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))  # a working day
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not env_bool("TESTING"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_REFERRER_POLICY = "same-origin"
+
+# --- Security (issue 9): sign-in throttling, two-factor, sessions, audit, headers, evidence storage -------------
+# Kept in one block so that it merges as one piece. Every value a deployment may change comes from the environment.
+
+INSTALLED_APPS += [  # noqa: F405 - appended here to keep the security block in one place
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+# Order matters: hostile paths are refused before anything reads them; OTP and the idle timeout need request.user;
+# axes must come last (its docs).
+
+
+def _after(existing, *added):
+    position = MIDDLEWARE.index(existing) + 1
+    MIDDLEWARE[position:position] = added
+
+
+_after("django.middleware.security.SecurityMiddleware", "config.middleware.HostileInputMiddleware")
+_after("django.contrib.auth.middleware.AuthenticationMiddleware", "django_otp.middleware.OTPMiddleware")
+_after(
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.SessionGuardMiddleware",
+    "config.middleware.TwoFactorRequiredMiddleware",
+)
+MIDDLEWARE += [
+    "config.middleware.SecurityHeadersMiddleware",
+    "agencies.middleware.AuditRefusalMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username before the password is checked
+    "django.contrib.auth.backends.ModelBackend",  # refuses inactive users, at sign-in and at every request
+]
+
+#: Sign-in throttling (django-axes): a username, and a username from one address, is locked after
+#: AXES_FAILURE_LIMIT failures; failures count until AXES_COOLOFF_MINUTES pass without one, so 10 failures in
+#: 5 minutes always lock. The lock ends after the cool-off, or earlier when an admin or the coordinator unlocks.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "agencies.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "agencies.audit.client_ip"
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in our own audit log; one record of them is enough
+#: How many proxies (load balancer, nginx) stand in front of the application and append to X-Forwarded-For;
+#: 0 trusts no header and uses the connection's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+#: Two-factor sign-in: anyone may turn it on; with this on, coordinators and administrators must.
+OTP_REQUIRED_FOR_COORDINATORS = env_bool("OTP_REQUIRED_FOR_COORDINATORS", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "CP recommendations tracker")
+
+#: Sessions end after SESSION_COOKIE_AGE whatever happens, and after SESSION_IDLE_TIMEOUT seconds without a request.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+
+#: Audit entries and ended sessions are pruned after this many days (manage.py prune_audit, weekly from cron).
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 2 * 365)
+
+#: HTTPS: every HSTS setting from the environment (`check --deploy` passes with the README's production values).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_REFERRER_POLICY = "same-origin"  # no address of ours ever reaches another site
+#: Sent on every response by config.middleware.SecurityHeadersMiddleware: no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+#: Evidence files live in the database (agencies.storage.DatabaseStorage, used by actions.models.private_storage),
+#: so every application server sees them and every database backup holds them. PRIVATE_MEDIA_ROOT is read only
+#: by the migration that moves files stored there by earlier versions into the database.
 
 LOGGING = {
     "version": 1,

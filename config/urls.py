@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from actions.views import home
+from agencies import views as account_views
 
 urlpatterns = [
     path("", home, name="home"),
@@ -15,8 +16,17 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/two-factor/", account_views.two_factor_settings, name="two_factor"),
+    path("accounts/two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/off/", account_views.two_factor_disable, name="two_factor_disable"),
+    path("accounts/two-factor/recovery-codes/", account_views.recovery_codes, name="recovery_codes"),
+    path("accounts/locked/", account_views.locked_accounts, name="locked_accounts"),
+    path("privacy/", account_views.privacy, name="privacy"),
+    path("healthz", account_views.healthz, name="healthz"),
     path("actions/", include("actions.urls")),
     path("recommendations/", include("recommendations.urls")),
     path("reports/", include("reports.urls")),
+    path("partnerships/", include("agencies.urls")),
     path("admin/", admin.site.urls),
 ]

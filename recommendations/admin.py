@@ -4,7 +4,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import ActionRecommendation
 
-from .models import ApplicabilityDecision, Finding, Recommendation, ReportSummary, SourceReport, Theme
+from .models import (
+    ApplicabilityDecision,
+    Finding,
+    Recommendation,
+    RecommendationLoad,
+    ReportSummary,
+    SourceReport,
+    Theme,
+)
 
 
 class SubPointsField(forms.CharField):
@@ -86,7 +94,7 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(SimpleHistoryAdmin):
     form = RecommendationForm
     list_display = ["reference", "short_text", "theme", "is_mandatory", "report"]
     list_display_links = ["reference", "short_text"]
@@ -129,3 +137,22 @@ class ApplicabilityDecisionAdmin(SimpleHistoryAdmin):
 class ReportSummaryAdmin(admin.ModelAdmin):
     list_display = ["report", "partnership"]
     list_filter = ["partnership"]
+
+
+@admin.register(RecommendationLoad)
+class RecommendationLoadAdmin(admin.ModelAdmin):
+    """The history of loads, read-only. Loading itself happens on the Load a national report page."""
+
+    list_display = ["file_name", "uploaded_by", "uploaded_at", "applied_at"]
+    list_filter = ["applied_at"]
+    fields = ["file_name", "sha256", "uploaded_by", "uploaded_at", "applied_at", "summary"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

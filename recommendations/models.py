@@ -44,6 +44,10 @@ class SourceReport(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def is_in_use(self):
+        """True once any partnership has decided on, or attached an action to, one of its recommendations."""
+        return self.recommendations.filter(Q(decisions__isnull=False) | Q(action_links__isnull=False)).exists()
+
 
 class ThemeManager(models.Manager):
     def get_by_natural_key(self, report_slug, slug):
@@ -108,6 +112,7 @@ class Recommendation(models.Model):
     is_mandatory = models.BooleanField(default=True, help_text="Off for good-practice recommendations.")
     addressed_to = models.CharField(max_length=300, blank=True, help_text="Whom the text addresses, if it says.")
 
+    history = HistoricalRecords()
     objects = RecommendationManager()
 
     class Meta:
@@ -127,6 +132,15 @@ class Recommendation(models.Model):
         return (*self.report.natural_key(), self.reference)
 
     natural_key.dependencies = ["recommendations.sourcereport", "recommendations.theme"]
+
+    def earlier_wordings(self):
+        """The texts this recommendation had before its current one, newest first: [(text, replaced_at, why)]."""
+        records = list(self.history.order_by("-history_date", "-history_id").only("text", "history_date"))
+        wordings = []
+        for newer, older in zip(records, records[1:], strict=False):
+            if older.text != newer.text:
+                wordings.append((older.text, newer.history_date, newer.history_change_reason or ""))
+        return wordings
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -277,3 +291,43 @@ class ReportSummary(models.Model):
     @property
     def heading_lines(self):
         return [line.strip() for line in self.heading.splitlines() if line.strip()]
+
+
+class RecommendationLoadQuerySet(models.QuerySet):
+    def applied(self):
+        return self.filter(applied_at__isnull=False).order_by("-applied_at")
+
+    def pending_for(self, user):
+        return self.filter(applied_at__isnull=True, uploaded_by=user)
+
+
+class RecommendationLoad(models.Model):
+    """One file loaded (or waiting to be loaded) into the national recommendation sets.
+
+    A file uploaded in the browser waits here, keyed by a random token, between its preview and its confirmation,
+    so what is applied is byte for byte what was previewed (the SHA-256 is checked again). Once applied, the row
+    is the history of the load: who, when, which file, what it did. Loads from the command line are recorded too.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.JSONField(default=list, blank=True, help_text="What the load created and changed, as lines.")
+
+    objects = RecommendationLoadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def by_command(self):
+        return self.uploaded_by_id is None

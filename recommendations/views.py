@@ -64,6 +64,7 @@ def recommendation_detail(request, slug, reference):
         {
             "rec": rec,
             "findings": rec.findings.order_by("position"),
+            "earlier_wordings": rec.earlier_wordings(),
             "decision": decisions_by_recommendation(partnership, [rec]).get(rec.pk),
             "committee_actions": [a for a in actions if a.level == Action.Level.COMMITTEE],
             "agency_actions": [a for a in actions if a.level == Action.Level.SINGLE_AGENCY],

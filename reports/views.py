@@ -1,10 +1,13 @@
 """Meetings and progress papers. Views are thin: access helper, form, service, redirect."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from agencies import audit
 
 from . import exports, services, tables, word
 from .access import get_paper_for_user, meetings_for_user, papers_for_user, require_paper_preparer
@@ -103,10 +106,17 @@ def paper_detail(request, pk):
 def paper_print(request, pk):
     """The paper as a standalone document with print CSS and no navigation; an issued paper exactly as issued."""
     paper = get_paper_for_user(request, pk)
-    return HttpResponse(paper.html if paper.is_issued else exports.render_paper_html(paper))
+    response = HttpResponse(paper.html if paper.is_issued else exports.render_paper_html(paper))
+    # A standalone, script-free document whose print styles are inline (an issued paper is kept byte for byte).
+    response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+    ).replace("script-src 'self'", "script-src 'none'")
+    return response
 
 
-def _download(paper, extension, body):
+def _download(paper, extension, body, request=None):
+    if request is not None:
+        audit.record(request, audit.Action.PAPER_DOWNLOAD, obj=paper, detail=extension)
     response = HttpResponse(body, content_type=CONTENT_TYPES[extension])
     response["Content-Disposition"] = f'attachment; filename="{exports.paper_filename(paper, extension)}"'
     return response
@@ -116,25 +126,25 @@ def _download(paper, extension, body):
 def paper_pdf(request, pk):
     paper = get_paper_for_user(request, pk)
     body = bytes(paper.pdf) if paper.is_issued else exports.render_pdf(exports.render_paper_html(paper))
-    return _download(paper, "pdf", body)
+    return _download(paper, "pdf", body, request)
 
 
 @require_safe
 def paper_docx(request, pk):
     paper = get_paper_for_user(request, pk)
-    return _download(paper, "docx", word.paper_docx(paper))
+    return _download(paper, "docx", word.paper_docx(paper), request)
 
 
 @require_safe
 def paper_csv(request, pk):
     paper = get_paper_for_user(request, pk)
-    return _download(paper, "csv", tables.plan_csv(paper))
+    return _download(paper, "csv", tables.plan_csv(paper), request)
 
 
 @require_safe
 def paper_xlsx(request, pk):
     paper = get_paper_for_user(request, pk)
-    return _download(paper, "xlsx", tables.plan_xlsx(paper))
+    return _download(paper, "xlsx", tables.plan_xlsx(paper), request)
 
 
 @require_POST
@@ -155,6 +165,7 @@ def paper_issue(request, pk):
         except services.PaperIssueError as exc:
             messages.error(request, str(exc))
         else:
+            audit.record(request, audit.Action.PAPER_ISSUE, obj=paper)
             messages.success(request, "Paper issued. It is frozen; its PDF is stored.")
         return redirect(paper)
     return render(request, "reports/paper_issue.html", {"paper": paper, "form": form})

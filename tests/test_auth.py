@@ -9,7 +9,8 @@ from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login"}
+#: Open without signing in; "accept" is where an invited person (who has no account yet) chooses a password.
+PUBLIC = {"login", "privacy", "healthz", "accept"}
 
 
 def our_url_patterns(resolver=None, prefix=""):

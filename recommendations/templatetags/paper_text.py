@@ -8,12 +8,6 @@ register = template.Library()
 
 
 @register.filter
-def emphasis(text):
-    """Inline text: escaped, *emphasis* as <em>."""
-    return markup.emphasis_html(text)
-
-
-@register.filter
 def paper_text(text, heading_level=3):
     """A text of paragraphs, headings and lists, as HTML."""
     return markup.to_html(text, heading_level=heading_level)

@@ -2,8 +2,8 @@
 
 A page whose count grows with the number of actions has an N+1 query. Measured for a member, the same on SQLite
 and PostgreSQL and for 5 or 500 actions: action list 12 (13 filtered by a recommendation), My actions 8 (7 for the
-coordinator), report page 9, recommendation page 11, action page 8. Each includes the session, user, membership,
-agency and partnership lookups that every logged-in page makes.
+coordinator), report page 9, recommendation page 12 (one of them for its earlier wordings), action page 8. Each
+includes the session, user, membership, agency and partnership lookups that every logged-in page makes.
 """
 
 import datetime
@@ -97,7 +97,7 @@ PAGES = {
         lambda n: f"{(n + 1) // 2} actions owned by Social Work Services.",
     ),
     "report page": (lambda rec: rec.report.get_absolute_url(), 9, lambda n: f"{n} actions:"),
-    "recommendation page": (lambda rec: rec.get_absolute_url(), 11, lambda n: "Action number 4"),
+    "recommendation page": (lambda rec: rec.get_absolute_url(), 12, lambda n: "Action number 4"),
 }
 
 

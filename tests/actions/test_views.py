@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from actions.models import Action, ProgressUpdate, Status, private_storage
 from actions.services import ProgressChange, action_record_progress
+from agencies.models import AuditEntry, StoredFile
+from agencies.storage import DatabaseStorage
 from recommendations.models import ApplicabilityDecision
 from tests.factories import (
     ActionFactory,
@@ -445,6 +447,7 @@ def test_bad_evidence_is_refused_with_a_clear_message_and_nothing_is_stored(
     assert "Nothing was saved" in page
     assert message in page
     assert state(action) == before
+    assert not StoredFile.objects.exists()
     assert not Path(settings.PRIVATE_MEDIA_ROOT).exists() or not any(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.*"))
 
 
@@ -505,27 +508,29 @@ def test_an_update_without_evidence_has_nothing_to_download(client_as, member, a
     assert client_as(member).get(reverse("actions:evidence", args=[action.pk, update.pk])).status_code == 404
 
 
-def test_evidence_is_stored_outside_static_and_media_and_no_other_url_serves_it(
+def test_evidence_is_stored_in_the_database_not_on_disk_and_no_other_url_serves_it(
     client_as, member, client, stored_evidence
 ):
-    path = Path(stored_evidence.evidence_file.path).resolve()
-    assert path.is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
-    served_roots = [settings.STATIC_ROOT, *settings.STATICFILES_DIRS]
-    if settings.MEDIA_ROOT:
-        served_roots.append(settings.MEDIA_ROOT)
-    for root in served_roots:
-        assert not path.is_relative_to(Path(root).resolve())
     name = stored_evidence.evidence_file.name
+    stored = StoredFile.objects.get(name=name)
+    assert bytes(stored.content).startswith(b"%PDF") and stored.size == len(bytes(stored.content))
+    for root in (settings.PRIVATE_MEDIA_ROOT, settings.STATIC_ROOT, *settings.STATICFILES_DIRS):
+        assert not (Path(root) / name).exists()
     for address in (f"/{settings.STATIC_URL}{name}", f"{settings.MEDIA_URL or '/media/'}{name}", f"/{name}"):
         assert client_as(member).get(address).status_code == 404
         assert client.get(address).status_code in (302, 404)
 
 
-def test_the_configured_evidence_storage_is_the_private_root_outside_the_web_root():
-    location = Path(ProgressUpdate._meta.get_field("evidence_file").storage.location).resolve()
-    assert location == Path(settings.PRIVATE_MEDIA_ROOT).resolve()
-    for root in (settings.STATIC_ROOT, *settings.STATICFILES_DIRS):
-        assert not location.is_relative_to(Path(root).resolve())
+def test_the_configured_evidence_storage_is_the_database():
+    assert isinstance(ProgressUpdate._meta.get_field("evidence_file").storage, DatabaseStorage)
+
+
+def test_an_evidence_download_is_not_kept_by_the_browser_and_is_audited(client_as, member, action, stored_evidence):
+    response = client_as(member).get(reverse("actions:evidence", args=[action.pk, stored_evidence.pk]))
+    assert "no-store" in response["Cache-Control"]
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EVIDENCE_DOWNLOAD)
+    assert (entry.user, entry.object_id) == (member, str(stored_evidence.pk))
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.EVIDENCE_UPLOAD, user=member).count() == 1
 
 
 # --- the conflict --------------------------------------------------------------------------------------------------
@@ -1008,7 +1013,9 @@ def section_count(page, section_id):
 
 @pytest.fixture
 def my_catalogue(partnership, agency, other_agency, member):
-    """Social Work's actions in each group of My actions; the last meeting was 14 days ago."""
+    """Social Work's actions in each group of My actions; the last meeting was 14 days ago. The groups named here
+    are where each action is listed first; overdue and due-soon actions with no update since the meeting are also
+    listed under "no-update" (the lists overlap, as on the dashboard)."""
     MeetingFactory(partnership=partnership, date=days(-14), title="Child Protection Committee")
     MeetingFactory(partnership=partnership, date=days(7), body="cpc", title="Next CPC")
     make = ActionFactory
@@ -1044,19 +1051,24 @@ def test_my_actions_groups_the_agencys_actions_with_counts(client_as, member, my
     assert response.status_code == 200
     assert "10 actions owned by Social Work Services." in page
     assert f"Last meeting: Chief Officers Group, {days(-14):%-d %B %Y}." in page
-    for section_id, actions in my_catalogue.items():
+    listed = {
+        **my_catalogue,
+        "no-update": my_catalogue["overdue"] + my_catalogue["due-soon"] + my_catalogue["no-update"],
+    }
+    for section_id, actions in listed.items():
         assert section_count(page, section_id) == len(actions)
         for action in actions:
             assert f">{action.reference}</a>" in section(page, section_id)
     assert "HEALTH-LATE" not in page
+    assert "An action can be in more than one list" in page
 
 
 def test_my_actions_sections_are_in_order_of_urgency(client_as, member, my_catalogue):
-    sections = client_as(member).get(reverse("actions:my_actions")).context["sections"]
-    assert [(key, [a.reference for a in actions]) for key, _title, _help, actions in sections] == [
+    sections = client_as(member).get(reverse("actions:my_actions")).context["page"].sections
+    assert [(s.key, [a.reference for a in s.actions]) for s in sections] == [
         ("overdue", ["OVERDUE"]),
         ("due-soon", ["DUE-TODAY", "DUE-IN-30"]),
-        ("no-update", ["NEVER", "STALE", "UNDATED"]),
+        ("no-update", ["OVERDUE", "DUE-TODAY", "DUE-IN-30", "NEVER", "STALE", "UNDATED"]),
         ("rest", ["DONE", "DROPPED", "ONGOING", "FRESH"]),
     ]
 

@@ -1,17 +1,23 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.services import FixtureError, default_fixture_paths, load_fixture_files
+from agencies import audit
+from recommendations.loading import FixtureError, default_fixture_paths, load_fixture_files
 
 
 class Command(BaseCommand):
     help = (
-        "Load national recommendation sets and a partnership's plan from fixture files, in one transaction. "
+        "Load national recommendation sets and a partnership's plan from fixture files (JSON, or the XLSX "
+        "template filled in: see recommendation_template), in one transaction. "
         "With no file named, loads the default sets in fixtures/. Safe to run again: nothing is duplicated, "
         "and actions already in the database are left as they are."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="*", help="Fixture files (JSON, natural keys). Default: fixtures/*.")
+        parser.add_argument(
+            "files",
+            nargs="*",
+            help="Fixture files (JSON with natural keys, or a filled-in .xlsx template). Default: fixtures/*.",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check every record and report, then roll everything back."
         )
@@ -21,7 +27,10 @@ class Command(BaseCommand):
         try:
             report = load_fixture_files(paths, dry_run=dry_run)
         except FixtureError as exc:
+            audit.record(None, audit.Action.FIXTURE_LOAD, outcome=audit.Outcome.FAILED, detail=str(exc))
             raise CommandError(f"Nothing was loaded. {exc}") from None
+        if not dry_run:
+            audit.record(None, audit.Action.FIXTURE_LOAD, detail=", ".join(str(path) for path in paths))
         for line in report.lines():
             self.stdout.write(line)
         if dry_run:

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0001_initial'),
-        ('recommendations', '0002_source_report_circumstance_heading'),
+        ('recommendations', '0003_recommendation_history_and_loads'),
     ]
 
     operations = [
