@@ -370,7 +370,8 @@ def _action_text(action, sections):
     percent = ""
     if action["status"] == "in_progress":
         percent = " (no % reported)" if action["percent"] is None else f", {action['percent']}%"
-    return f"{action['description']} [{action['reference']}] {action['status_label']}{percent}"
+    note = f" Latest note ({action['note_date']}): {action['note']}" if action["note"] else ""
+    return f"{action['description']} [{action['reference']}] {action['status_label']}{percent}{note}"
 
 
 def _plan_table(doc, report, sections):
