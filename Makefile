@@ -25,6 +25,9 @@ run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_recommendations
 	$(DEV) $(BIN)/python manage.py create_demo_users
+	@# The worker that prepares papers' PDFs runs beside the web server and stops with it.
+	$(DEV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 check: install-test

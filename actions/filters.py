@@ -1,3 +1,5 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
@@ -65,6 +67,11 @@ class ActionFilter(django_filters.FilterSet):
         label="Due between",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
+    not_updated_since = django_filters.DateFilter(
+        method="filter_not_updated_since",
+        label="No update since",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     sort = ActionOrderingFilter(
         fields=(
             ("reference", "reference"),
@@ -102,6 +109,13 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(timezone.localdate()) if value else queryset
+
+    def filter_not_updated_since(self, queryset, name, value):
+        """Open actions with no progress recorded since the start of that day (the dashboard links here from
+        "No update since the last meeting")."""
+        if not value:
+            return queryset
+        return queryset.without_update_since(timezone.make_aware(datetime.datetime.combine(value, datetime.time.min)))
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -50,11 +50,16 @@ class ActionQuerySet(models.QuerySet):
             "links",
             queryset=ActionRecommendation.objects.select_related("recommendation__report").order_by("-is_primary"),
         )
+        # A subquery, not Max() over a join: no GROUP BY over every update, and a page of 50 looks up 50 times
+        # in the (action, created_at) index.
+        latest_update = (
+            ProgressUpdate.objects.filter(action=models.OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+        )
         return (
             self.with_rag(today)
             .select_related("owner")
             .prefetch_related(links)
-            .annotate(last_update=models.Max("updates__created_at"))
+            .annotate(last_update=models.Subquery(latest_update))
         )
 
     def without_update_since(self, moment):
@@ -247,6 +252,7 @@ class ProgressUpdate(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["action", "-created_at"], name="update_action_latest")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(percent_before__lte=100) & Q(percent_after__lte=100),

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "agencies",
     "recommendations",
     "actions",
@@ -171,6 +173,23 @@ RAG_AMBER_WITHIN_DAYS = int(os.environ.get("RAG_AMBER_WITHIN_DAYS", "30"))
 RAG_AMBER_BELOW_PERCENT = int(os.environ.get("RAG_AMBER_BELOW_PERCENT", "50"))
 #: "Due soon" on My actions, the dashboard, papers and (by default) the reminders: due within this many days.
 DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "30"))
+
+# Background work (papers' PDFs): Django's tasks API (the django-tasks backport) with its database backend. The
+# worker runs beside the web server: `manage.py db_worker` (`make run` starts one); on PostgreSQL several workers,
+# on several machines, share the queue.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+#: At most this many PDFs render at once, however many workers run (each render takes memory: ~0.5 GB for 500
+#: actions); a request beyond it waits in the queue.
+PDF_RENDER_CONCURRENCY = int(os.environ.get("PDF_RENDER_CONCURRENCY", "2"))
+#: A PDF request waiting or rendering longer than this (seconds) has lost its worker: it shows as failed, with a retry.
+PDF_RENDER_TIMEOUT = int(os.environ.get("PDF_RENDER_TIMEOUT", "900"))
+#: How long (seconds) a render that found every slot taken waits before trying again.
+PDF_RENDER_RETRY_DELAY = int(os.environ.get("PDF_RENDER_RETRY_DELAY", "5"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cp-tracker@localhost")

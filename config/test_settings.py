@@ -11,3 +11,11 @@ from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-evidence"  # noqa: F405
+# Tasks run as they are enqueued; tests of the worker switch to the database backend (a worker they start in
+# another process gets it through TASKS_BACKEND).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+        "QUEUES": ["default"],
+    }
+}

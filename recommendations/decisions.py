@@ -3,6 +3,7 @@
 from collections import Counter, defaultdict
 
 from django.db import transaction
+from django.db.models import Count
 
 from actions.models import ActionRecommendation
 
@@ -38,9 +39,12 @@ def action_states_by_recommendation(partnership, recommendations):
     states = defaultdict(Counter)
     if partnership is None:
         return states
-    rows = ActionRecommendation.objects.filter(
-        action__partnership=partnership, recommendation__in=recommendations
-    ).values_list("recommendation_id", "action__status")
-    for rec_id, status in rows:
-        states[rec_id][status] += 1
+    rows = (
+        ActionRecommendation.objects.filter(action__partnership=partnership, recommendation__in=recommendations)
+        .order_by()  # the links' default ordering would sort every partnership's links to feed a counter
+        .values_list("recommendation_id", "action__status")
+        .annotate(n=Count("pk"))
+    )
+    for rec_id, status, n in rows:
+        states[rec_id][status] += n
     return states

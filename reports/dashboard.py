@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from actions.models import Action
+from actions.models import OVERDUE_BANDS, Action
 from actions.states import ActionState, due_soon_days
 from agencies.access import partnership_of
 from reports.models import Meeting
@@ -75,6 +75,14 @@ class OverdueBand:
     key: str
     title: str
     items: list  # (action, days overdue), most overdue first
+    url: str = ""  # the action list showing exactly these actions
+
+
+def overdue_band_url(today, low, high):
+    """The action list's overdue actions due between ``high`` and ``low`` days before ``today`` (inclusive)."""
+    after = (today - datetime.timedelta(days=high)).isoformat() if high is not None else None
+    before = (today - datetime.timedelta(days=low)).isoformat()
+    return actions_list_url(overdue="on", due_after=after, due_before=before, sort="due")
 
 
 @dataclass
@@ -87,6 +95,7 @@ class Dashboard:
     agencies: list
     overdue_bands: list
     stale: list  # actions with no update since the last meeting
+    stale_url: str
     upcoming: list  # (action, days until due), soonest first
     soon_days: int
     overlap_note: str = OVERLAP_NOTE
@@ -116,15 +125,20 @@ def build_dashboard(user, today):
         reports=report_groups,
         agencies=agency_groups,
         overdue_bands=[
-            OverdueBand(key, f"{label} overdue", [(actions[pk], days) for pk, days in items])
-            for key, label, items in overall.overdue_bands()
+            OverdueBand(key, f"{label} overdue", [(actions[pk], days) for pk, days in items], url=url)
+            for (key, label, items), url in zip(overall.overdue_bands(), _band_urls(today), strict=True)
         ],
         stale=[actions[pk] for pk in overall.not_updated],
+        stale_url=actions_list_url(not_updated_since=meeting.date.isoformat(), sort="due") if meeting else "",
         upcoming=[(actions[pk], days) for pk, days in overall.due_soon],
         soon_days=due_soon_days(),
         status_chart=charts.status_by_report_svg([(g.label, g.summary.by_status) for g in report_groups]),
         rag_chart=charts.rag_by_agency_svg([(g.label, g.summary.by_rag) for g in agency_groups]),
     )
+
+
+def _band_urls(today):
+    return [overdue_band_url(today, low, high) for _key, _label, low, high in OVERDUE_BANDS]
 
 
 def _report_groups(actions, states, today, since):

@@ -129,6 +129,11 @@ class PaperQuerySet(models.QuerySet):
             raise TypeError("An issued paper is frozen: it is never deleted.")
         return super().delete()
 
+    def store_issued_pdf(self, pdf):
+        """The one write an issued paper takes after issuing: its PDF, rendered from its frozen HTML, stored once.
+        Returns the number of papers written (0 if the PDF was already stored: it then never changes)."""
+        return models.QuerySet.update(self.filter(status=Paper.Status.ISSUED, pdf__isnull=True), pdf=pdf)
+
 
 class PaperManager(models.Manager.from_queryset(PaperQuerySet)):
     def get_by_natural_key(self, partnership_slug, body, date, title):
@@ -139,8 +144,9 @@ class Paper(models.Model):
     """A progress paper prepared for a meeting, generated from the plan as at a date, then issued and frozen.
 
     ``content`` is the generated data (``reports.papers.generate``) as plain JSON. A draft's content is rebuilt on
-    every regeneration; once the paper is issued, ``content``, ``html`` (the paper as issued, a standalone
-    document) and ``pdf`` never change again, and the row can be neither saved nor deleted.
+    every regeneration; once the paper is issued, ``content`` and ``html`` (the paper as issued, a standalone
+    document) never change again, and the row can be neither saved nor deleted. The ``pdf`` is rendered from that
+    HTML in the background (``reports.tasks``) and stored once (``store_issued_pdf``); then it never changes either.
     """
 
     class Status(models.TextChoices):
@@ -224,8 +230,8 @@ class Paper(models.Model):
         ordering = ["-as_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(issued_at__isnull=False, pdf__isnull=False),
-                name="paper_issued_has_pdf_and_time",
+                condition=Q(status="draft") | Q(issued_at__isnull=False),
+                name="paper_issued_has_time",
             ),
         ]
 
@@ -293,3 +299,72 @@ class Paper(models.Model):
             errors["sections"] = "Choose at least one section, or choose a form of paper."
         if errors:
             raise ValidationError(errors)
+
+
+class PaperPdfQuerySet(models.QuerySet):
+    def current_for(self, paper):
+        """The latest request for the paper's PDF as it stands (the issued paper's, or the draft as last
+        generated), without its bytes."""
+        requests = self.filter(paper=paper, issued=paper.is_issued).defer("pdf").order_by("-pk")
+        if not paper.is_issued:
+            requests = requests.filter(generated_at=paper.generated_at)
+        return requests.first()
+
+    def state_for(self, paper, now):
+        """(status shown, request) of the paper's PDF as it stands; status None when nobody asked for it yet."""
+        if paper.is_issued and paper.pdf is not None:
+            return PaperPdf.Status.READY, None
+        request = self.current_for(paper)
+        return (request.shown_status(now) if request else None), request
+
+    def rendering_now(self, since):
+        return self.filter(status=PaperPdf.Status.RENDERING, started_at__gt=since)
+
+
+class PaperPdf(models.Model):
+    """A paper's PDF, rendered in the background (``reports.tasks``): the request, its progress and its outcome.
+
+    A draft's PDF is kept here, for the content it was rendered from (``generated_at``); an issued paper's goes
+    to ``Paper.pdf``, stored once. A request that waited or rendered longer than ``PDF_RENDER_TIMEOUT`` (its worker
+    stopped) counts as failed, so the coordinator can ask again.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be prepared"
+        RENDERING = "rendering", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="pdf_requests")
+    issued = models.BooleanField(default=False, help_text="Renders the issued paper's frozen HTML into Paper.pdf.")
+    generated_at = models.DateTimeField(null=True, blank=True, help_text="For a draft: the content it renders.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PaperPdfQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = "paper PDF"
+        indexes = [models.Index(fields=["status", "started_at"], name="paperpdf_status_started")]
+
+    def __str__(self):
+        return f"PDF of {self.paper_id} ({self.get_status_display()})"
+
+    def stalled(self, now):
+        """Queued or rendering for longer than any render takes: its worker stopped or never started it."""
+        if self.status not in (self.Status.QUEUED, self.Status.RENDERING):
+            return False
+        since = self.started_at or self.requested_at
+        return now - since > datetime.timedelta(seconds=settings.PDF_RENDER_TIMEOUT)
+
+    def shown_status(self, now):
+        """What the coordinator is told: a stalled request shows as failed, with a retry."""
+        return self.Status.FAILED if self.stalled(now) else self.status

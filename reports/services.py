@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import papers
-from .exports import render_paper_html, render_pdf
-from .models import Meeting, Paper
+from .exports import render_paper_html
+from .models import Meeting, Paper, PaperPdf
 
 
 class PaperIssueError(Exception):
@@ -65,7 +65,8 @@ def paper_regenerate(*, paper):
 
 
 def paper_issue(*, paper, issued_by):
-    """Freeze the paper: its content, HTML and PDF are stored and never change again.
+    """Freeze the paper: its content and HTML are stored and never change again; its PDF is rendered from that
+    HTML in the background, after the lock is released, and stored once.
 
     The content is regenerated first; if it differs from the draft the coordinator reviewed, the draft is
     updated (and kept) and StaleDraftError raised, so what is issued is always what was last seen.
@@ -84,10 +85,13 @@ def paper_issue(*, paper, issued_by):
             paper.save(update_fields=["content", "generated_at", "updated_at"])
         else:
             _freeze(paper, issued_by)
+            request = PaperPdf.objects.create(paper=paper, issued=True, requested_by=issued_by)
     if stale:
         raise StaleDraftError(
             "The plan changed since this draft was generated. The draft has been regenerated: check it, then issue."
         )
+    _enqueue(request)
+    paper.refresh_from_db(fields=["pdf"])
     return paper
 
 
@@ -96,11 +100,38 @@ def _freeze(paper, issued_by):
     paper.issued_at = timezone.now()
     paper.issued_by = issued_by
     paper.html = render_paper_html(paper)
-    paper.pdf = render_pdf(paper.html)
     paper.full_clean(exclude=["reports"])
     Paper.objects.filter(pk=paper.pk, status=Paper.Status.DRAFT).update(
-        status=paper.status, issued_at=paper.issued_at, issued_by=issued_by, html=paper.html, pdf=paper.pdf
+        status=paper.status, issued_at=paper.issued_at, issued_by=issued_by, html=paper.html
     )
+
+
+def paper_pdf_request(*, paper, requested_by):
+    """Ask for the paper's PDF to be prepared in the background; returns the request (an existing one if the PDF
+    is already ready or on its way, so asking twice renders once; a new one after a failure)."""
+    with transaction.atomic():
+        if paper.is_issued and paper.pdf is not None:
+            raise PaperIssueError("The issued paper's PDF is already stored.")
+        locked = Paper.objects.select_for_update().get(pk=paper.pk)  # one request at a time per paper
+        current = PaperPdf.objects.current_for(locked)
+        if current and current.shown_status(timezone.now()) != PaperPdf.Status.FAILED:
+            return current
+        request = PaperPdf.objects.create(
+            paper=locked,
+            issued=locked.is_issued,
+            generated_at=None if locked.is_issued else locked.generated_at,
+            requested_by=requested_by,
+        )
+    _enqueue(request)
+    return request
+
+
+def _enqueue(request):
+    """After the transaction: a worker must not look for the request before it is committed, and a task run at
+    once (the immediate backend) must not render inside the caller's lock."""
+    from .tasks import render_paper_pdf
+
+    render_paper_pdf.enqueue(request.pk)
 
 
 @transaction.atomic

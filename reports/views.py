@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies import audit
@@ -12,6 +14,7 @@ from agencies import audit
 from . import exports, services, tables, word
 from .access import get_paper_for_user, meetings_for_user, papers_for_user, require_paper_preparer
 from .forms import IssueForm, MeetingForm, PaperForm
+from .models import Paper, PaperPdf
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -26,7 +29,8 @@ CONTENT_TYPES = {
 
 @require_safe
 def meeting_list(request):
-    meetings = meetings_for_user(request.user).prefetch_related("papers")
+    papers = Prefetch("papers", queryset=Paper.objects.defer("content", "html", "pdf"))  # no paper's bodies
+    meetings = meetings_for_user(request.user).prefetch_related(papers)
     return render(request, "reports/meeting_list.html", {"meetings": meetings})
 
 
@@ -50,7 +54,7 @@ def meeting_create(request):
 
 @require_safe
 def paper_list(request):
-    papers = papers_for_user(request.user).select_related("meeting", "issued_by")
+    papers = papers_for_user(request.user).select_related("meeting", "issued_by").defer("content", "html", "pdf")
     return render(request, "reports/paper_list.html", {"papers": papers})
 
 
@@ -124,9 +128,33 @@ def _download(paper, extension, body, request=None):
 
 @require_safe
 def paper_pdf(request, pk):
+    """The PDF once it is ready; until then a page saying how its preparation stands, which updates itself."""
     paper = get_paper_for_user(request, pk)
-    body = bytes(paper.pdf) if paper.is_issued else exports.render_pdf(exports.render_paper_html(paper))
-    return _download(paper, "pdf", body, request)
+    status, pdf_request = PaperPdf.objects.state_for(paper, timezone.now())
+    if status == PaperPdf.Status.READY:
+        body = paper.pdf if paper.is_issued else PaperPdf.objects.values_list("pdf", flat=True).get(pk=pdf_request.pk)
+        return _download(paper, "pdf", bytes(body), request)
+    context = {"paper": paper, "status": status, "pdf_request": pdf_request, "statuses": PaperPdf.Status}
+    return render(request, "reports/paper_pdf.html", context)
+
+
+@require_safe
+def paper_pdf_status(request, pk):
+    """How the PDF's preparation stands, for the page's script: {"status": "queued" | ... | "none"}."""
+    paper = get_paper_for_user(request, pk)
+    status, _ = PaperPdf.objects.state_for(paper, timezone.now())
+    return JsonResponse({"status": status or "none"})
+
+
+@require_POST
+def paper_pdf_prepare(request, pk):
+    """Ask for the PDF (or ask again after a failure); the worker prepares it."""
+    paper = get_paper_for_user(request, pk)
+    try:
+        services.paper_pdf_request(paper=paper, requested_by=request.user)
+    except services.PaperIssueError as exc:
+        messages.info(request, str(exc))
+    return redirect("reports:paper_pdf", paper.pk)
 
 
 @require_safe
@@ -166,7 +194,7 @@ def paper_issue(request, pk):
             messages.error(request, str(exc))
         else:
             audit.record(request, audit.Action.PAPER_ISSUE, obj=paper)
-            messages.success(request, "Paper issued. It is frozen; its PDF is stored.")
+            messages.success(request, "Paper issued. It is frozen; its PDF is being prepared and then stored.")
         return redirect(paper)
     return render(request, "reports/paper_issue.html", {"paper": paper, "form": form})
 

@@ -10,7 +10,7 @@ from reports.models import Meeting, Paper
 
 pytestmark = pytest.mark.django_db
 
-READ_VIEWS = ["paper_detail", "paper_print", "paper_pdf", "paper_docx", "paper_csv", "paper_xlsx"]
+READ_VIEWS = ["paper_detail", "paper_print", "paper_pdf", "paper_pdf_status", "paper_docx", "paper_csv", "paper_xlsx"]
 POST_VIEWS = ["paper_regenerate", "paper_issue", "paper_delete"]
 
 
@@ -165,6 +165,8 @@ def test_the_coordinator_previews_prints_and_downloads_a_draft(client_as, coordi
     assert "Issue the paper" in page and "DRAFT" in page
     printed = client.get(url("paper_print", draft)).content.decode()
     assert "<nav" not in printed and "@page" in printed
+    assert "Prepare the PDF" in client.get(url("paper_pdf", draft)).content.decode()
+    assert client.post(url("paper_pdf_prepare", draft)).url == url("paper_pdf", draft)
     pdf = client.get(url("paper_pdf", draft))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert "draft" in pdf["Content-Disposition"]

@@ -1,0 +1,160 @@
+"""Every main page's query count and time, for the seed partnership and for a 500-action partnership of the same
+database, interleaved and repeated; with --explain, every SELECT of every page through EXPLAIN ANALYZE.
+
+Run against a database holding the seed and the scale data (see bench/RESULTS.md), never a real one:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cptracker_scale .venv/bin/python bench/pages.py
+    DATABASE_URL=... .venv/bin/python bench/pages.py --explain --pages "Report page" --partnership synthetic-001
+"""
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("TESTING", "1")  # plain static storage, no SECRET_KEY needed; DEBUG stays off
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from actions.models import Action  # noqa: E402
+from agencies.models import Membership  # noqa: E402
+from reports.models import Meeting, Paper  # noqa: E402
+
+#: page -> (role that uses it, path template)
+PAGES = {
+    "My actions": ("member", "/actions/mine/"),
+    "Action list": ("coordinator", "/actions/"),
+    "Action list, overdue, by due date": ("coordinator", "/actions/?overdue=on&sort=due"),
+    "Action page": ("coordinator", "/actions/{action}/"),
+    "Report page": ("coordinator", "/recommendations/laming-2009/"),
+    "Recommendation page": ("coordinator", "/recommendations/laming-2009/12/"),
+    "Dashboard": ("coordinator", "/reports/dashboard/"),
+    "XLSX export": ("coordinator", "/actions/bulk/export.xlsx"),
+    "Paper page (draft)": ("coordinator", "/reports/papers/{paper}/"),
+    "Paper list": ("coordinator", "/reports/papers/"),
+    "Paper regenerate (POST)": ("coordinator", "/reports/papers/{paper}/regenerate/"),
+}
+
+
+def users_of(slug):
+    memberships = Membership.objects.filter(agency__partnership__slug=slug).select_related("user", "agency")
+    coordinator = memberships.filter(role=Membership.Role.COORDINATOR).first()
+    member = max(
+        memberships.filter(role=Membership.Role.MEMBER),
+        key=lambda m: Action.objects.filter(owner=m.agency).count(),
+    )
+    return {"coordinator": coordinator.user, "member": member.user}
+
+
+def draft_paper(slug, coordinator):
+    """The partnership's bench draft (made once, through the service, as the coordinator would)."""
+    from recommendations.models import SourceReport
+    from reports import services
+
+    paper = Paper.objects.filter(partnership__slug=slug, title="Bench draft").first()
+    if paper:
+        return paper
+    meeting = Meeting.objects.filter(partnership__slug=slug).order_by("-date").first()
+    if meeting is None:
+        meeting = Meeting.objects.create(partnership=coordinator.membership.agency.partnership, body="cog",
+                                         date=Action.objects.filter(partnership__slug=slug).latest("updated_at")
+                                         .updated_at.date())  # fmt: skip
+    return services.paper_create(
+        partnership=meeting.partnership, created_by=coordinator, reports=list(SourceReport.objects.all()),
+        meeting=meeting, title="Bench draft", purpose="Bench.", proposals="Bench.", recommendation="Note.",
+        prepared_by_name="Bench", prepared_by_role="Bench", signed_on=meeting.date, as_at=meeting.date,
+    )  # fmt: skip
+
+
+def setup(slug):
+    users = users_of(slug)
+    clients = {}
+    for role, user in users.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    action = Action.objects.filter(partnership__slug=slug).order_by("pk").first()
+    paper = draft_paper(slug, users["coordinator"])
+    paths = {name: (role, path.format(action=action.pk, paper=paper.pk)) for name, (role, path) in PAGES.items()}
+    return clients, paths
+
+
+def get(clients, role, path):
+    if path.endswith("/regenerate/"):
+        response = clients[role].post(path)
+        assert response.status_code == 302, (path, response.status_code)
+        return response
+    response = clients[role].get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return response
+
+
+def explain(clients, role, path, threshold_ms):
+    with CaptureQueriesContext(connection) as ctx:
+        get(clients, role, path)
+    for query in ctx.captured_queries:
+        sql = query["sql"]
+        if not sql.startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        took = float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1))
+        seq = re.findall(r"Seq Scan on (\w+)", plan)
+        if took >= threshold_ms or any(t.startswith(("actions_", "recommendations_hist")) for t in seq):
+            print(f"  {took:8.2f} ms  seq scans: {', '.join(seq) or '-'}\n    {sql[:300]}")
+            if took >= threshold_ms:
+                print("    " + plan.replace("\n", "\n    "))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", default="east-ayrshire", help="The seed partnership (51 actions).")
+    parser.add_argument("--partnership", default="synthetic-001", help="A 500-action partnership.")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--pages", nargs="*", default=list(PAGES))
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE every SELECT of every page.")
+    parser.add_argument("--threshold-ms", type=float, default=2.0, help="Print plans of SELECTs at least this slow.")
+    args = parser.parse_args()
+
+    small, large = setup(args.seed), setup(args.partnership)
+    if args.explain:
+        for name in args.pages:
+            print(f"== {name} ({args.partnership})")
+            explain(large[0], *large[1][name], args.threshold_ms)
+        return
+    print(f"| page | queries (seed) | queries ({args.partnership}) | ms seed (median) | ms scale (min / median) "
+          "| scale ÷ seed (min / median) |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name in args.pages:
+        counts, times = {}, {"seed": [], "scale": []}
+        for label, (clients, paths) in (("seed", small), ("scale", large)):
+            with CaptureQueriesContext(connection) as ctx:
+                get(clients, *paths[name])  # warm-up, and the query count
+            counts[label] = len(ctx.captured_queries)
+        for _ in range(args.repeat):  # interleaved: seed, scale, seed, scale...
+            for label, (clients, paths) in (("seed", small), ("scale", large)):
+                started = time.perf_counter()
+                get(clients, *paths[name])
+                times[label].append((time.perf_counter() - started) * 1000)
+        seed_min, seed_med = min(times["seed"]), statistics.median(times["seed"])
+        scale_min, scale_med = min(times["scale"]), statistics.median(times["scale"])
+        print(
+            f"| {name} | {counts['seed']} | {counts['scale']} | {seed_med:.0f} | {scale_min:.0f} / {scale_med:.0f} "
+            f"| {scale_min / seed_min:.2f} / {scale_med / seed_med:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+// Polls how a paper's PDF preparation stands. Ready: says so, links the file and starts its download; any other
+// change (failed: the page then offers a retry): reloads the page. No inline script: the page names this file.
+(function () {
+  "use strict";
+  var element = document.querySelector("[data-pdf-status-url]");
+  if (!element) {
+    return;
+  }
+  var url = element.getAttribute("data-pdf-status-url");
+  var shown = element.getAttribute("data-pdf-status");
+  var delay = 2000;
+
+  function check() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : { status: shown };
+      })
+      .then(function (data) {
+        if (data.status === "ready") {
+          var link = document.createElement("a");
+          link.href = element.getAttribute("data-pdf-url");
+          link.textContent = "Download the PDF";
+          element.replaceChildren(document.createTextNode("The PDF is ready. "), link);
+          window.location.assign(link.href);
+          return;
+        }
+        if (data.status !== shown) {
+          window.location.reload();
+          return;
+        }
+        delay = Math.min(delay * 1.5, 15000);
+        window.setTimeout(check, delay);
+      })
+      .catch(function () {
+        window.setTimeout(check, 15000);
+      });
+  }
+
+  window.setTimeout(check, delay);
+})();
