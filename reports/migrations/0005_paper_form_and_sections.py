@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0003_meeting_unique_message'),
+        ('reports', '0004_paper_pdf_in_background'),
     ]
 
     operations = [

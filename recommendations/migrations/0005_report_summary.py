@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0001_initial'),
-        ('recommendations', '0003_recommendation_history_and_loads'),
+        ('recommendations', '0004_index_history_as_at'),
     ]
 
     operations = [

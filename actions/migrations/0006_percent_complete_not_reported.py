@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0003_progress_update_source_choices'),
+        ('actions', '0005_index_history_as_at'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0004_percent_complete_not_reported'),
+        ('actions', '0006_percent_complete_not_reported'),
     ]
 
     operations = [
