@@ -51,7 +51,11 @@ class ProgressForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=Status.choices)
     percent_complete = forms.IntegerField(
-        label="% complete", min_value=0, max_value=100, help_text="A whole number from 0 to 100."
+        label="% complete",
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text="A whole number from 0 to 100. Leave it empty if no % has been reported.",
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),

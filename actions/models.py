@@ -14,7 +14,14 @@ from recommendations.models import Recommendation
 from .ordering import display_reference, natural_sort_key
 from .rag import action_rag, rag_expression
 from .states import ActionState, due_soon_days
-from .status import CLOSED_STATUSES, OVERDUE_BANDS, Status, UpdateSource  # noqa: F401 (re-exported)
+from .status import (  # noqa: F401 (re-exported)
+    CLOSED_STATUSES,
+    OVERDUE_BANDS,
+    Status,
+    UpdateSource,
+    mean_percent,
+    percent_display,
+)
 
 
 class ActionQuerySet(models.QuerySet):
@@ -95,7 +102,11 @@ class Action(models.Model):
     due_date = models.DateField(null=True, blank=True, help_text="Read from the timescale where one can be.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     percent_complete = models.PositiveSmallIntegerField(
-        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+        null=True,
+        blank=True,
+        default=None,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="As reported by the owner; empty when nobody has reported one (not the same as 0).",
     )
     version = models.PositiveIntegerField(default=1, help_text="Raised on every change; guards against lost updates.")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -160,6 +171,10 @@ class Action(models.Model):
         """This action as the one set of list rules sees it (``actions.states``)."""
         return ActionState.of(self)
 
+    @property
+    def percent_display(self):
+        return percent_display(self.percent_complete)
+
     def is_overdue(self, today):
         return self.state.is_overdue(today)
 
@@ -187,6 +202,11 @@ class ActionRecommendation(models.Model):
     recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="action_links")
     is_primary = models.BooleanField(default=False)
     position = models.PositiveIntegerField(default=0, help_text="Printed order within the recommendation's row.")
+    shows_timescale = models.BooleanField(
+        default=True,
+        help_text="Whether the action's timescale is printed in this recommendation's row (an action answering "
+        "several rows may have its timescale printed in one of them only).",
+    )
 
     objects = ActionRecommendationManager()
 
@@ -242,8 +262,8 @@ class ProgressUpdate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     status_before = models.CharField(max_length=20, choices=Status.choices)
     status_after = models.CharField(max_length=20, choices=Status.choices)
-    percent_before = models.PositiveSmallIntegerField()
-    percent_after = models.PositiveSmallIntegerField()
+    percent_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    percent_after = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
     evidence_file = models.FileField(upload_to=evidence_upload_to, storage=private_storage, blank=True, max_length=300)
     evidence_link = models.CharField(
@@ -279,6 +299,14 @@ class ProgressUpdate(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Progress updates are append-only: they are never deleted.")
+
+    @property
+    def percent_before_display(self):
+        return percent_display(self.percent_before)
+
+    @property
+    def percent_after_display(self):
+        return percent_display(self.percent_after)
 
     @property
     def due_date_revised(self):

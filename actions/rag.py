@@ -59,10 +59,13 @@ def rag_for(*, status, percent_complete, due_date, today):
     days = (due_date - today).days
     if days < 0:
         return RagResult(Rag.RED, f"Red: overdue by {_days(-days)}")
-    if days <= amber_days and percent_complete < amber_percent:
-        when = "today" if days == 0 else f"in {_days(days)}"
-        return RagResult(Rag.AMBER, f"Amber: due {when} and {percent_complete}% complete (under {amber_percent}%)")
     when = "today" if days == 0 else f"in {_days(days)}"
+    if days <= amber_days and percent_complete is None:
+        return RagResult(Rag.AMBER, f"Amber: due {when} and no % complete reported")
+    if days <= amber_days and percent_complete < amber_percent:
+        return RagResult(Rag.AMBER, f"Amber: due {when} and {percent_complete}% complete (under {amber_percent}%)")
+    if percent_complete is None:
+        return RagResult(Rag.GREEN, f"Green: due {when}, % complete not reported")
     return RagResult(Rag.GREEN, f"Green: due {when}, {percent_complete}% complete")
 
 
@@ -83,7 +86,8 @@ def rag_expression(today):
         When(due_date__isnull=True, then=Value(Rag.NO_DATE.value)),
         When(due_date__lt=today, then=Value(Rag.RED.value)),
         When(
-            Q(due_date__lte=amber_until) & Q(percent_complete__lt=settings.RAG_AMBER_BELOW_PERCENT),
+            Q(due_date__lte=amber_until)
+            & (Q(percent_complete__lt=settings.RAG_AMBER_BELOW_PERCENT) | Q(percent_complete__isnull=True)),
             then=Value(Rag.AMBER.value),
         ),
         default=Value(Rag.GREEN.value),

@@ -24,7 +24,7 @@ class ProgressChange:
     """What one person asks to record on one action."""
 
     status: str
-    percent_complete: int
+    percent_complete: int | None
     note: str = ""
     due_date: object = None
     revision_reason: str = ""
@@ -50,7 +50,7 @@ def validate_progress(action, change):
     errors = {}
     if change.status not in Status.values:
         errors["status"] = f"“{change.status}” is not a status. Choose one of: {', '.join(Status.labels)}."
-    if not 0 <= change.percent_complete <= 100:
+    if change.percent_complete is not None and not 0 <= change.percent_complete <= 100:
         errors["percent_complete"] = "% complete must be a whole number from 0 to 100."
     elif change.status == Status.COMPLETE and change.percent_complete != 100:
         errors["percent_complete"] = "A complete action is 100% complete."

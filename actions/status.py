@@ -39,3 +39,20 @@ def overdue_band(days):
         if days >= low and (high is None or days <= high):
             return key
     return None
+
+
+NOT_REPORTED = "not reported"
+
+
+def percent_display(value):
+    """A % complete as printed: "40%", or "not reported" where nobody gave one (never shown as 0%)."""
+    return NOT_REPORTED if value is None else f"{value}%"
+
+
+def mean_percent(values):
+    """The mean of the % complete values that were reported (None = not reported), with how many were.
+
+    Returns (rounded mean or None, number reported). A value nobody reported is not counted as 0.
+    """
+    reported = [v for v in values if v is not None]
+    return (round(sum(reported) / len(reported)) if reported else None), len(reported)

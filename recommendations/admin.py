@@ -4,7 +4,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import ActionRecommendation
 
-from .models import ApplicabilityDecision, Finding, Recommendation, RecommendationLoad, SourceReport, Theme
+from .models import (
+    ApplicabilityDecision,
+    Finding,
+    Recommendation,
+    RecommendationLoad,
+    ReportSummary,
+    SourceReport,
+    Theme,
+)
 
 
 class SubPointsField(forms.CharField):
@@ -123,6 +131,12 @@ class ApplicabilityDecisionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["recommendation", "decided_by"]
     list_select_related = ["recommendation__report", "partnership", "decided_by"]
     ordering = ["partnership", "recommendation__report", "recommendation__position"]
+
+
+@admin.register(ReportSummary)
+class ReportSummaryAdmin(admin.ModelAdmin):
+    list_display = ["report", "partnership"]
+    list_filter = ["partnership"]
 
 
 @admin.register(RecommendationLoad)

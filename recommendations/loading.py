@@ -40,11 +40,18 @@ LOADABLE_MODELS = {
     "reports.meeting",
     "actions.action",
     "actions.actionrecommendation",
+    "recommendations.reportsummary",
+    "reports.paper",
 }
 
 #: Models whose existing rows a fixture never overwrites: once a plan is live it changes only in the
 #: application, where every change is recorded.
-LIVE_PLAN_MODELS = {"actions.action", "actions.actionrecommendation", "recommendations.applicabilitydecision"}
+LIVE_PLAN_MODELS = {
+    "actions.action",
+    "actions.actionrecommendation",
+    "recommendations.applicabilitydecision",
+    "reports.paper",
+}
 
 #: Models whose loads are written to their history (a corrected text keeps the wording it replaces).
 HISTORY_ON_LOAD = {"recommendations.recommendation"}
@@ -374,13 +381,17 @@ def _check_reference(where, name, model_field, value):
         raise FixtureError(
             f"{where.text}: {where.field(name)}: give the natural key of a {target._meta.label_lower} as a list."
         )
-    try:
-        target._default_manager.db_manager().get_by_natural_key(*value)
-    except (target.DoesNotExist, TypeError, ValueError, ValidationError):
-        raise FixtureError(
-            f"{where.text}: {where.field(name)}: no {target._meta.label_lower} with key {json.dumps(value)} "
-            "(is it defined earlier in this file or an earlier file?)."
-        ) from None
+    keys = value if model_field.many_to_many else [value]
+    for key in keys:
+        if not isinstance(key, list):
+            raise FixtureError(f"{where.text}: {where.field(name)}: give a list of natural keys, each a list.")
+        try:
+            target._default_manager.db_manager().get_by_natural_key(*key)
+        except (target.DoesNotExist, TypeError, ValueError, ValidationError):
+            raise FixtureError(
+                f"{where.text}: {where.field(name)}: no {target._meta.label_lower} with key {json.dumps(key)} "
+                "(is it defined earlier in this file or an earlier file?)."
+            ) from None
 
 
 def _describe(record):

@@ -249,6 +249,50 @@ class ApplicabilityDecision(models.Model):
             raise ValidationError({"reason": "Give the reason for the decision."})
 
 
+class ReportSummaryManager(models.Manager):
+    def get_by_natural_key(self, partnership_slug, report_slug):
+        return self.get(partnership__slug=partnership_slug, report__slug=report_slug)
+
+
+class ReportSummary(models.Model):
+    """A partnership's own summary of a national report, printed before the report's action plan in its papers.
+
+    East Ayrshire's Performance and Audit Sub Group summarised the Haringey review for its Chief Officers Group
+    (Appendix 2 of the 3 June 2009 paper): headings, the circumstances of Baby P's death, key issues, main
+    findings and the key recommendations. ``body`` is that text as printed, in the paper text markup of
+    ``recommendations.markup``: headed sections of paragraphs and lists, emphasis as the source marks it.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="report_summaries")
+    report = models.ForeignKey(SourceReport, on_delete=models.PROTECT, related_name="summaries")
+    heading = models.TextField(blank=True, help_text="The lines printed above the summary, one a line, as printed.")
+    body = models.TextField(
+        help_text="The summary as printed. Blank lines separate paragraphs; “## ” starts a heading; “- ” a bullet; "
+        "“1. ” a numbered item; *words* between asterisks are printed in italics."
+    )
+
+    objects = ReportSummaryManager()
+
+    class Meta:
+        ordering = ["partnership", "report"]
+        verbose_name_plural = "report summaries"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "report"], name="summary_unique_per_partnership"),
+        ]
+
+    def __str__(self):
+        return f"{self.partnership}: summary of {self.report}"
+
+    def natural_key(self):
+        return (*self.partnership.natural_key(), *self.report.natural_key())
+
+    natural_key.dependencies = ["agencies.partnership", "recommendations.sourcereport"]
+
+    @property
+    def heading_lines(self):
+        return [line.strip() for line in self.heading.splitlines() if line.strip()]
+
+
 class RecommendationLoadQuerySet(models.QuerySet):
     def applied(self):
         return self.filter(applied_at__isnull=False).order_by("-applied_at")

@@ -161,12 +161,13 @@ def rag_by_agency_svg(data, *, title="Actions by RAG rating, by agency", series=
 
 
 def progress_bar_svg(percent, *, label=None, width=320, height=24, colour="#00703c"):
-    """A single bar filled to ``percent`` (clamped to 0..100) with "NN% complete" written beside it.
+    """A single bar filled to ``percent`` (clamped to 0..100) with "NN% complete" written beside it; an empty
+    bar with "% complete not reported" when ``percent`` is None.
 
     ``label`` (e.g. "Laming 2009") becomes part of the accessible name: "Laming 2009: 45% complete".
     """
+    text = "% complete not reported" if percent is None else f"{max(0, min(100, round(percent)))}% complete"
     percent = max(0, min(100, round(percent or 0)))
-    text = f"{percent}% complete"
     name = f"{label}: {text}" if label else text
     ident = _chart_id(name, [])
     bar_width = width - 110

@@ -22,7 +22,15 @@ def paper_context(paper):
         "content": paper.content,
         "heading": f"{paper.partnership.name} {meeting.get_body_display()}: {meeting.date.day} {meeting.date:%B %Y}",
         "status_label": "Issued" if paper.is_issued else "Draft",
+        "properties": _pdf_properties(paper),
     }
+
+
+def _pdf_properties(paper):
+    """The document properties as the HTML head states them; WeasyPrint writes them into the PDF."""
+    properties = paper.document_properties()
+    created = properties["created"]
+    return {**properties, "created": created.isoformat(timespec="seconds") if created else ""}
 
 
 def render_paper_html(paper):

@@ -5,7 +5,12 @@ from django import forms
 from config.tabular import DateInput
 from recommendations.models import SourceReport
 
-from .models import PAPER_FIELDS, Meeting, Paper
+from .models import PAPER_FIELDS, Meeting, Paper, Section
+
+MARKUP_HELP = (
+    "Blank lines separate paragraphs. Start a paragraph with its number (2.3, i)) to number it; “### ” makes a "
+    "sub-heading, “- ” a bullet; put *words* between asterisks for italics."
+)
 
 
 class MeetingForm(forms.ModelForm):
@@ -35,7 +40,16 @@ class PaperForm(forms.ModelForm):
             "proposals": forms.Textarea(attrs={"rows": 10}),
             "recommendation": forms.Textarea(attrs={"rows": 3}),
             "reports": forms.CheckboxSelectMultiple,
+            "form": forms.RadioSelect,
         }
+
+    sections = forms.MultipleChoiceField(
+        choices=Section.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Sections",
+        help_text="For a paper whose sections you choose: what it prints after the covering report.",
+    )
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,15 +57,28 @@ class PaperForm(forms.ModelForm):
         self.fields["meeting"].queryset = Meeting.objects.filter(partnership=partnership)
         self.fields["reports"].queryset = SourceReport.objects.all()
         if not self.instance.pk and not self.is_bound:
+            # a new paper starts from the words of the partnership's previous one (what the meeting is asked...)
+            for name, value in Paper.objects.defaults_for(partnership).items():
+                self.initial.setdefault(name, value)
             self.initial.setdefault("reports", list(SourceReport.objects.values_list("pk", flat=True)))
+        self.fields["form"].required = False  # a paper is a progress paper unless the coordinator says otherwise
+        for name in ("purpose", "proposals", "recommendation"):
+            self.fields[name].help_text = f"{self.fields[name].help_text} {MARKUP_HELP}"
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Fieldset("Meeting and title", "meeting", "title"),
             Fieldset("Covering report", "purpose", "proposals", "recommendation"),
             Fieldset("Signature", "prepared_by_name", "prepared_by_role", "signed_on"),
             Fieldset("What the paper covers", "reports", "period_start", "as_at"),
+            Fieldset("What the paper prints", "form", "sections"),
         )
         self.helper.add_input(Submit("submit", "Save and generate the draft"))
+
+    def clean_form(self):
+        return self.cleaned_data.get("form") or Paper.Form.PROGRESS
+
+    def clean_sections(self):
+        return list(self.cleaned_data.get("sections") or [])
 
     def service_fields(self):
         data = dict(self.cleaned_data)

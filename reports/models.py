@@ -79,10 +79,39 @@ PAPER_FIELDS = (
     "signed_on",
     "period_start",
     "as_at",
+    "form",
+    "sections",
 )
+
+#: The fields a new paper takes from the partnership's previous paper, unless the coordinator changes them.
+PAPER_DEFAULT_FIELDS = ("purpose", "recommendation", "prepared_by_name", "prepared_by_role", "form", "sections")
+
+
+class Section(models.TextChoices):
+    """The parts of a paper after its covering report; the paper's form says which are printed."""
+
+    SUMMARY = "summary", "Summary of progress (counts, % complete, overdue)"
+    CHANGES = "changes", "Changes in the period (status changes, new actions)"
+    CLOSURE = "closure", "Completed in the period: proposed for closure"
+    SLIPPED = "slipped", "Slipped: due dates moved in the period"
+    AGENCIES = "agencies", "Progress by agency (counts and chart)"
+    AGENCY_ACTIONS = "agency_actions", "Each agency's actions listed again under the agency"
+    APPENDICES = "appendices", "Appendices: each report's recommendations and the action plan"
+    REPORT_SUMMARIES = "report_summaries", "The partnership's own summary of a report, before its action plan"
+    STATUSES = "statuses", "Status, % complete and reference beside each action in the appendices"
+    DECISIONS = "decisions", "The partnership's decision beside each recommendation"
 
 
 class PaperQuerySet(models.QuerySet):
+    def defaults_for(self, partnership):
+        """What a new paper starts from: the covering report's standing words of the partnership's latest paper."""
+        previous = self.filter(partnership=partnership).order_by("-as_at", "-pk").first()
+        if previous is None:
+            return {}
+        return {name: getattr(previous, name) for name in PAPER_DEFAULT_FIELDS} | {
+            "reports": list(previous.reports.values_list("pk", flat=True))
+        }
+
     def for_user(self, user):
         """Every paper of the user's partnership (drafts included: the views decide who reads a draft)."""
         return self.filter(partnership__in=Partnership.objects.for_user(user))
@@ -106,6 +135,11 @@ class PaperQuerySet(models.QuerySet):
         return models.QuerySet.update(self.filter(status=Paper.Status.ISSUED, pdf__isnull=True), pdf=pdf)
 
 
+class PaperManager(models.Manager.from_queryset(PaperQuerySet)):
+    def get_by_natural_key(self, partnership_slug, body, date, title):
+        return self.get(partnership__slug=partnership_slug, meeting__body=body, meeting__date=date, title=title)
+
+
 class Paper(models.Model):
     """A progress paper prepared for a meeting, generated from the plan as at a date, then issued and frozen.
 
@@ -118,6 +152,25 @@ class Paper(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         ISSUED = "issued", "Issued"
+
+    class Form(models.TextChoices):
+        AS_PRINTED = "as_printed", "As printed: the covering report and the appendices, nothing added"
+        PROGRESS = "progress", "Progress report: summary, changes, slipped dates, agencies, appendices with statuses"
+        CUSTOM = "custom", "Choose the sections"
+
+    #: The sections each form prints; a custom paper prints those stored on it.
+    FORM_SECTIONS = {
+        Form.AS_PRINTED: (Section.APPENDICES, Section.REPORT_SUMMARIES),
+        Form.PROGRESS: (
+            Section.SUMMARY,
+            Section.CHANGES,
+            Section.SLIPPED,
+            Section.AGENCIES,
+            Section.APPENDICES,
+            Section.STATUSES,
+            Section.DECISIONS,
+        ),
+    }
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="papers")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="papers")
@@ -160,7 +213,18 @@ class Paper(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
 
-    objects = PaperQuerySet.as_manager()
+    form = models.CharField(
+        "form of the paper",
+        max_length=12,
+        choices=Form.choices,
+        default=Form.PROGRESS,
+        help_text="What the paper prints after its covering report.",
+    )
+    sections = models.JSONField(
+        default=list, blank=True, help_text="For a paper whose sections are chosen: the sections it prints."
+    )
+
+    objects = PaperManager()
 
     class Meta:
         ordering = ["-as_at", "-pk"]
@@ -182,6 +246,37 @@ class Paper(models.Model):
     def get_absolute_url(self):
         return reverse("reports:paper_detail", args=[self.pk])
 
+    def natural_key(self):
+        return (*self.meeting.natural_key(), self.title)
+
+    natural_key.dependencies = ["reports.meeting", "recommendations.sourcereport"]
+
+    @property
+    def section_keys(self):
+        """The sections this paper prints (its form's, or those chosen for it)."""
+        if self.form == self.Form.CUSTOM:
+            return [s for s in Section.values if s in self.sections]
+        return [str(s) for s in self.FORM_SECTIONS[self.Form(self.form)]]
+
+    @property
+    def as_printed(self):
+        return self.form == self.Form.AS_PRINTED
+
+    def document_properties(self):
+        """What the PDF and Word files say about themselves: title, author (the partnership and the person who
+        prepared the paper), subject, and when the document was made (its issue; a draft: its generation)."""
+        meeting = self.meeting
+        created = self.issued_at if self.is_issued else self.generated_at
+        return {
+            "title": self.title,
+            "author": f"{self.partnership.name}: {self.prepared_by_name}, {self.prepared_by_role}",
+            "subject": f"{'Paper' if self.is_issued else 'Draft paper'} for the {self.partnership.name} "
+            f"{meeting.get_body_display()}, {meeting.date.day} {meeting.date:%B %Y}; the plan as at "
+            f"{self.as_at.day} {self.as_at:%B %Y}",
+            "created": created,
+            "generator": "Child protection recommendations tracker",
+        }
+
     def delete(self, *args, **kwargs):
         if self.is_issued or Paper.objects.filter(pk=self.pk, status=self.Status.ISSUED).exists():
             raise TypeError("An issued paper is frozen: it is never deleted.")
@@ -197,6 +292,11 @@ class Paper(models.Model):
             errors["meeting"] = "The meeting belongs to another partnership."
         if self.period_start and self.as_at and self.period_start > self.as_at:
             errors["period_start"] = "The reporting period must start on or before the as-at date."
+        unknown = [s for s in self.sections or [] if s not in Section.values]
+        if not isinstance(self.sections, list) or unknown:
+            errors["sections"] = f"Unknown sections: {', '.join(map(str, unknown))}. Choose from the list."
+        elif self.form == self.Form.CUSTOM and not self.sections:
+            errors["sections"] = "Choose at least one section, or choose a form of paper."
         if errors:
             raise ValidationError(errors)
 

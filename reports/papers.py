@@ -21,11 +21,11 @@ from django.utils import timezone
 from actions.models import Action, ActionRecommendation, ProgressUpdate
 from actions.ordering import natural_sort_key
 from actions.rag import Rag, rag_for
-from actions.status import Status
+from actions.status import Status, percent_display
 from agencies.models import Agency
 from recommendations.models import ApplicabilityDecision, Finding, Recommendation, Theme
 
-from . import charts
+from . import appendices, charts
 from .history import (
     actions_as_at,
     decisions_as_at,
@@ -41,9 +41,10 @@ from .summary import summarise
 NO_DECISION = "none"
 NO_DECISION_LABEL = "No decision recorded"
 PERCENT_RULE = (
-    "The mean of the % complete recorded on each of the {n} actions as at {date} "
-    "(complete actions count 100%; not-applicable actions are left out)."
+    "The mean of the % complete reported on {reported} of the {n} actions tracked as at {date} (complete actions "
+    "count 100%; actions with no % reported and not-applicable actions are left out)."
 )
+NO_PERCENT_RULE = "No % complete was reported on any of the {n} actions tracked as at {date}."
 UNLINKED = "Not linked to a national recommendation"
 
 
@@ -76,6 +77,7 @@ def _action_item(row, state, agencies, as_at, note=None):
         "status": row["status"],
         "status_label": Status(row["status"]).label,
         "percent": row["percent_complete"],
+        "percent_display": percent_display(row["percent_complete"]),
         "rag": str(rag.rating),
         "rag_label": rag.label,
         "rag_explanation": rag.explanation,
@@ -100,9 +102,9 @@ def _summary(label, items, plan, recommendation_rows=None):
         "by_status": _counts(summary.by_status, Status.choices),
         "by_rag": _counts(summary.by_rag, Rag.choices),
         "percent": percent,
-        "percent_rule": (
-            PERCENT_RULE.format(n=summary.tracked, date=long_date(plan.as_at)) if percent is not None else ""
-        ),
+        "percent_reported": summary.percent_reported,
+        "percent_counted": summary.tracked,
+        "percent_rule": _percent_rule(summary, plan.as_at),
         "overdue": [
             {"key": key, "label": band, "count": len(hits), "actions": [by_id[pk] for pk, _days in hits]}
             for key, band, hits in summary.overdue_bands()
@@ -116,6 +118,13 @@ def _summary(label, items, plan, recommendation_rows=None):
         choices = [*ApplicabilityDecision.Decision.choices, (NO_DECISION, NO_DECISION_LABEL)]
         result["by_decision"] = _counts(counter, choices)
     return result
+
+
+def _percent_rule(summary, as_at):
+    if not summary.tracked:
+        return "No action is tracked."
+    rule = PERCENT_RULE if summary.percent_complete is not None else NO_PERCENT_RULE
+    return rule.format(reported=summary.percent_reported, n=summary.tracked, date=long_date(as_at))
 
 
 def _recommendation_item(rec, decisions):
@@ -152,25 +161,6 @@ def _distinct(values):
         if v and v not in seen:
             seen.append(v)
     return seen
-
-
-def _plan_rows(recs, links_by_rec, items, circumstances):
-    rows, unanswered = [], []
-    for rec in recs:
-        actions = [items[a] for a in links_by_rec.get(rec["id"], []) if a in items]
-        if not actions:
-            unanswered.append(rec["reference"])
-            continue
-        rows.append(
-            {
-                **rec,
-                "circumstances": circumstances.get(rec["id"], []),
-                "committee": [a for a in actions if a["level"] == Action.Level.COMMITTEE],
-                "single": [a for a in actions if a["level"] == Action.Level.SINGLE_AGENCY],
-                "timescales": _distinct(a["timescale"] for a in actions),
-            }
-        )
-    return rows, unanswered
 
 
 def _period_changes(partnership, start, moment, items, states):
@@ -254,6 +244,7 @@ class _Plan:
     recommendations: list
     circumstances: dict
     decisions: dict
+    summaries: dict  # {report id: the partnership's summary of it} (reports.appendices.summaries)
 
 
 def _load(partnership, as_at, reports):
@@ -264,7 +255,7 @@ def _load(partnership, as_at, reports):
     links = list(
         ActionRecommendation.objects.filter(action_id__in=list(rows))
         .order_by("recommendation_id", "position", "pk")
-        .values("action_id", "recommendation_id", "recommendation__report_id")
+        .values("action_id", "recommendation_id", "recommendation__report_id", "shows_timescale")
     )
     report_ids_of = defaultdict(dict)
     for link in links:
@@ -290,6 +281,7 @@ def _load(partnership, as_at, reports):
         recommendations=list(Recommendation.objects.filter(report_id__in=report_ids).order_by("report_id", "position")),
         circumstances=circumstances,
         decisions=decisions_as_at(partnership, moment, report_ids),
+        summaries=appendices.summaries(partnership, report_ids),
     )
 
 
@@ -309,9 +301,9 @@ def _report_section(plan, report, items, links_by_rec):
         for rec in plan.recommendations
         if rec.report_id == report.pk
     ]
-    action_ids = _distinct(a for rec in recs for a in links_by_rec.get(rec["id"], []) if a in items)
+    action_ids = _distinct(a for rec in recs for a, _shows in links_by_rec.get(rec["id"], []) if a in items)
     report_items = [items[pk] for pk in sorted(action_ids, key=lambda pk: natural_sort_key(items[pk]["reference"]))]
-    plan_rows, unanswered = _plan_rows(recs, links_by_rec, items, plan.circumstances)
+    plan_rows, unanswered = appendices.plan_rows(recs, links_by_rec, items, plan.circumstances)
     return {
         "id": report.pk,
         "title": report.title,
@@ -319,6 +311,8 @@ def _report_section(plan, report, items, links_by_rec):
         "publisher": report.publisher,
         "published": report.published_text or long_date(report.published_on),
         "reference": report.reference,
+        "url": report.url,
+        "partnership_summary": plan.summaries.get(report.pk),
         "circumstance_heading": report.circumstance_heading,
         "summary": _summary(report.short_title or report.title, report_items, plan, recs),
         "themes": _themes(report, recs, plan.themes),
@@ -360,7 +354,7 @@ def generate(*, partnership, as_at, period_start=None, reports=()):
     items = _items(plan)
     links_by_rec = defaultdict(list)
     for link in plan.links:
-        links_by_rec[link["recommendation_id"]].append(link["action_id"])
+        links_by_rec[link["recommendation_id"]].append((link["action_id"], link["shows_timescale"]))
     report_sections = [_report_section(plan, report, items, links_by_rec) for report in plan.reports]
     unlinked = [item for pk, item in items.items() if not plan.states[pk].report_ids]
     by_agency = _agency_sections(plan, items)

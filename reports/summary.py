@@ -6,8 +6,9 @@ as they stood at its date (``reports.history``). Either way the same rules (``Ac
 into the lists, so a chief officer reads the same number on the dashboard and in the paper.
 
 * **by status** and **by RAG** (``actions.rag.rag_for`` at ``today``);
-* **% complete**: the mean of the % complete of the actions still tracked (not applicable ones left out); None
-  when no action is tracked, never a made-up 0;
+* **% complete**: the mean of the % complete *reported* on the actions still tracked (not applicable ones left
+  out; an action whose % nobody reported is left out too, never counted as 0), with how many were reported; None
+  when none was;
 * **overdue** with days and age band, **due soon** with days to go, **no update since** ``since``, **complete**.
 
 The lists overlap: an action can be overdue and also have no update since the last meeting.
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 
 from actions.rag import Rag, rag_for
 from actions.states import due_soon_days
-from actions.status import OVERDUE_BANDS, Status
+from actions.status import OVERDUE_BANDS, Status, mean_percent, percent_display
 
 #: The lists an action can be in, in the order pages show them: (key, heading).
 LISTS = (
@@ -42,7 +43,7 @@ class Summary:
     by_status: Counter = field(default_factory=Counter)
     by_rag: Counter = field(default_factory=Counter)
     tracked: int = 0
-    percent_total: int = 0
+    percents: list = field(default_factory=list)  # the % complete of each tracked action; None: not reported
     overdue: list = field(default_factory=list)  # (action id, days overdue), most overdue first
     due_soon: list = field(default_factory=list)  # (action id, days to go), soonest first
     not_updated: list = field(default_factory=list)  # action ids
@@ -54,7 +55,16 @@ class Summary:
 
     @property
     def percent_complete(self):
-        return round(self.percent_total / self.tracked) if self.tracked else None
+        return mean_percent(self.percents)[0]
+
+    @property
+    def percent_reported(self):
+        """How many tracked actions have a % complete reported (the mean is of these)."""
+        return mean_percent(self.percents)[1]
+
+    @property
+    def percent_display(self):
+        return percent_display(self.percent_complete)
 
     def counts(self):
         """{list key: how many actions are in it}: the figures the consistency test compares page by page."""
@@ -80,7 +90,7 @@ def _add(summary, state, *, today, since, soon_days):
     summary.by_rag[str(rag.rating)] += 1
     if state.is_tracked:
         summary.tracked += 1
-        summary.percent_total += state.percent_complete or 0
+        summary.percents.append(state.percent_complete)
     if state.is_overdue(today):
         summary.overdue.append((state.id, state.overdue_days(today)))
     if state.is_due_soon(today, soon_days):

@@ -3,6 +3,7 @@
 import io
 
 from config.tabular import csv_bytes, neutralise
+from recommendations import markup
 
 PLAN_COLUMNS = (
     "Report",
@@ -31,7 +32,7 @@ def plan_rows(content):
                     yield [
                         report["short_title"],
                         row["reference"],
-                        row["text"],
+                        markup.plain(row["text"]),
                         circumstance,
                         column,
                         a["reference"],

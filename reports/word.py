@@ -1,56 +1,63 @@
-"""A paper as a Word document, rendered from its stored content like every other output."""
+"""The paper as a Word document: the same sections as the HTML and PDF, for a coordinator who edits before issuing.
+
+Charts are given as the tables of figures they draw (Word cannot take the SVG; the numbers are in the tables).
+Texts held in the paper markup (``recommendations.markup``) keep their headings, lists and italics.
+"""
 
 import io
 
+from recommendations import markup
+
 from .exports import paper_context
-from .papers import long_date
 
 
 def paper_docx(paper):
-    """The paper as a Word document with the same sections, for a coordinator who edits before issuing.
-
-    Charts are given as the tables of figures they draw (Word cannot take the SVG; the numbers are in the tables).
-    """
+    """The paper as a Word document with the same sections and the same words as its HTML and PDF."""
     from docx import Document
     from docx.enum.section import WD_SECTION
 
-    content, context = paper.content, paper_context(paper)
+    content, context, sections = paper.content, paper_context(paper), paper.section_keys
     doc = Document()
+    _properties(doc, paper)
     section = doc.sections[0]
     _page(section, landscape=False)
     _header_footer(section, paper, context)
 
-    doc.add_paragraph().add_run(context["heading"].upper()).bold = True
-    doc.add_heading(paper.title, level=1)
-    if not paper.is_issued:
-        doc.add_paragraph().add_run("DRAFT – not issued").bold = True
-    for number, heading, text in (
-        (1, "Purpose", paper.purpose),
-        (2, "Proposals", paper.proposals),
-        (3, "Recommendation", paper.recommendation),
-    ):
-        doc.add_heading(f"{number}. {heading}", level=2)
-        for paragraph in text.replace("\r\n", "\n").split("\n\n"):
-            doc.add_paragraph(paragraph.strip())
-    for line in (paper.prepared_by_name, paper.prepared_by_role, long_date(paper.signed_on)):
-        doc.add_paragraph().add_run(line).bold = True
-    doc.add_paragraph().add_run(f"Report prepared by: {paper.prepared_by_name}, {paper.prepared_by_role}").bold = True
-
-    doc.add_page_break()
-    _docx_summary(doc, content)
-    _docx_changes(doc, content, context)
-    _docx_agencies(doc, content)
-
-    plan = doc.add_section(WD_SECTION.NEW_PAGE)
-    _page(plan, landscape=True)
-    _docx_plan(doc, content)
-    recs = doc.add_section(WD_SECTION.NEW_PAGE)
-    _page(recs, landscape=False)
-    _docx_recommendations(doc, content)
+    _cover(doc, paper, context)
+    if "summary" in sections:
+        doc.add_page_break()
+        _summary(doc, content)
+    if "changes" in sections or "closure" in sections:
+        _changes(doc, content, sections)
+    if "slipped" in sections:
+        _slipped(doc, content)
+    if "agencies" in sections or "agency_actions" in sections:
+        _agencies(doc, content, sections)
+    if "appendices" in sections:
+        for number, report in enumerate(content["reports"], start=1):
+            _appendix(doc, paper, report, number, sections, WD_SECTION)
+        if content["unlinked"]:
+            _unlinked(doc, content, sections)
 
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _properties(doc, paper):
+    properties = paper.document_properties()
+    core = doc.core_properties
+    core.title = properties["title"]
+    core.author = properties["author"]
+    core.subject = properties["subject"]
+    core.comments = ""
+    core.keywords = ""
+    core.last_modified_by = paper.prepared_by_name
+    core.category = "Progress paper"
+    if properties["created"]:
+        core.created = properties["created"]
+        core.modified = properties["created"]
+    core.revision = 1
 
 
 def _page(section, *, landscape):
@@ -67,7 +74,7 @@ def _header_footer(section, paper, context):
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    section.header.paragraphs[0].text = f"{paper.title} – {context['heading']}"
+    section.header.paragraphs[0].text = f"{context['heading']} – {paper.title}"
     footer = section.footer.paragraphs[0]
     footer.text = f"{context['status_label']} · Page "
     field = OxmlElement("w:fldSimple")
@@ -75,7 +82,76 @@ def _header_footer(section, paper, context):
     footer._p.append(field)
 
 
-def _docx_table(doc, headers, rows):
+# --- text -----------------------------------------------------------------------------------------------------------
+
+
+def _runs(paragraph, text, *, bold=False, caps=False):
+    """Write ``text`` into the paragraph as runs, its *emphasis* in italics."""
+    for part, italic in markup.runs(text or ""):
+        run = paragraph.add_run(part)
+        run.italic = italic or None
+        run.bold = bold or None
+        run.font.all_caps = caps or None
+    return paragraph
+
+
+def _heading(doc, text, level, *, caps=False):
+    paragraph = doc.add_heading("", level=level)
+    return _runs(paragraph, text, caps=caps)
+
+
+def _text(doc, text, *, heading_level=3):
+    """A text in the paper markup, block by block."""
+    from docx.shared import Mm
+
+    for block in markup.blocks(text):
+        if block.kind == "heading":
+            _heading(doc, block.text, heading_level, caps=True)
+        elif block.kind == "subheading":
+            _heading(doc, block.text, heading_level + 1)
+        elif block.kind == "numbered_paragraph":
+            paragraph = doc.add_paragraph()
+            paragraph.paragraph_format.left_indent = Mm(10)
+            paragraph.paragraph_format.first_line_indent = Mm(-10)
+            paragraph.add_run(f"{block.number}\t")
+            _runs(paragraph, block.text)
+        elif block.kind in ("bullets", "numbered"):
+            for number, item in block.items:
+                if number:
+                    paragraph = doc.add_paragraph()
+                    paragraph.paragraph_format.left_indent = Mm(8)
+                    paragraph.paragraph_format.first_line_indent = Mm(-8)
+                    paragraph.add_run(f"{number}.\t")
+                else:
+                    paragraph = doc.add_paragraph(style="List Bullet")
+                _runs(paragraph, item)
+        else:
+            _runs(doc.add_paragraph(), block.text)
+
+
+def _cover(doc, paper, context):
+    _runs(doc.add_paragraph(), context["heading"], bold=True, caps=True)
+    _heading(doc, paper.title, 1, caps=True)
+    if not paper.as_printed:
+        status = f"Issued {paper.issued_at:%-d %B %Y}" if paper.is_issued else "DRAFT – not issued"
+        doc.add_paragraph().add_run(status).bold = True
+    for number, title, text in (
+        (1, "Purpose", paper.purpose),
+        (2, "Proposals", paper.proposals),
+        (3, "Recommendation", paper.recommendation),
+    ):
+        _heading(doc, f"{number}. {title}", 2, caps=True)
+        _text(doc, text, heading_level=3)
+    signed = f"{paper.signed_on.day} {paper.signed_on:%B %Y}"
+    for line in (paper.prepared_by_name, paper.prepared_by_role, signed):
+        doc.add_paragraph().add_run(line).bold = True
+    doc.add_paragraph().add_run(f"Report prepared by: {paper.prepared_by_name}, {paper.prepared_by_role}").bold = True
+
+
+# --- tables ---------------------------------------------------------------------------------------------------------
+
+
+def _table(doc, headers, rows):
     """A grid table whose header row repeats on every page and whose rows are not split across pages."""
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -101,165 +177,271 @@ def _row_property(row, name):
     row._tr.get_or_add_trPr().append(element)
 
 
-def _docx_summary(doc, content):
+def _cell_paragraphs(cell, texts, *, bold=False):
+    """Fill a cell with one paragraph per text (emphasis kept)."""
+    first = True
+    for text in texts:
+        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        _runs(paragraph, text, bold=bold)
+
+
+# --- progress sections ----------------------------------------------------------------------------------------------
+
+
+def _percent(summary):
+    return "Not reported" if summary["percent"] is None else f"{summary['percent']}%"
+
+
+def _summary(doc, content):
     doc.add_heading(f"Summary of progress as at {content['as_at_display']}", level=2)
     doc.add_paragraph(f"Reporting period: {content['period_display']}. {content['as_at_rule']}")
     reports, overall = content["reports"], content["overall"]
     if reports:
         doc.add_heading("Recommendations by applicability decision", level=3)
         decisions = reports[0]["summary"]["by_decision"]
-        _docx_table(
-            doc,
-            ["Report", *[d["label"] for d in decisions], "Total"],
-            [
-                [r["short_title"], *[d["count"] for d in r["summary"]["by_decision"]], r["summary"]["recommendations"]]
-                for r in reports
-            ],
-        )
+        rows = [
+            [r["short_title"], *[d["count"] for d in r["summary"]["by_decision"]], r["summary"]["recommendations"]]
+            for r in reports
+        ]
+        _table(doc, ["Report", *[d["label"] for d in decisions], "Total"], rows)
     doc.add_heading("Actions by status", level=3)
     rows = [
         [r["short_title"], *[s["count"] for s in r["summary"]["by_status"]], r["summary"]["actions"]] for r in reports
     ]
     rows.append(["All actions", *[s["count"] for s in overall["by_status"]], overall["actions"]])
-    _docx_table(doc, ["Report", *[s["label"] for s in overall["by_status"]], "Total"], rows)
+    _table(doc, ["Report", *[s["label"] for s in overall["by_status"]], "Total"], rows)
     doc.add_heading("Actions by RAG rating", level=3)
     rows = [[r["short_title"], *[x["count"] for x in r["summary"]["by_rag"]]] for r in reports]
     rows.append(["All actions", *[x["count"] for x in overall["by_rag"]]])
-    _docx_table(doc, ["Report", *[x["label"] for x in overall["by_rag"]]], rows)
-    doc.add_heading("Overall % complete", level=3)
-    for summary in [r["summary"] for r in reports] + [overall]:
-        if summary["percent"] is not None:
-            doc.add_paragraph().add_run(f"{summary['label']}: {summary['percent']}% complete").bold = True
-            doc.add_paragraph(summary["percent_rule"])
+    _table(doc, ["Report", *[x["label"] for x in overall["by_rag"]]], rows)
+    doc.add_heading("Mean % complete reported", level=3)
+    summaries = [(r["short_title"], r["summary"]) for r in reports] + [("All actions", overall)]
+    rows = [[n, _percent(s), f"{s['percent_reported']} of {s['percent_counted']}"] for n, s in summaries]
+    _table(doc, ["Actions", "Mean % complete", "Actions with a % reported"], rows)
+    doc.add_paragraph(overall["percent_rule"])
     doc.add_heading("Overdue actions by age", level=3)
-    _docx_table(
-        doc,
-        ["Days overdue", "Actions", "Which"],
-        [
-            [
-                b["label"],
-                b["count"],
-                "; ".join(f"{a['reference']} ({a['owner']}, due {a['due']})" for a in b["actions"]),
-            ]
-            for b in overall["overdue"]
-        ],
-    )
+    rows = [
+        [b["label"], b["count"], "; ".join(f"{a['reference']} ({a['owner']}, due {a['due']})" for a in b["actions"])]
+        for b in overall["overdue"]
+    ]
+    _table(doc, ["Days overdue", "Actions", "Which"], rows)
 
 
-def _docx_changes(doc, content, context):
+def _changes(doc, content, sections):
     changes = content["changes"]
     doc.add_heading("Changes in the period", level=2)
     doc.add_paragraph(content["period_display"] + ".")
-    doc.add_heading("Status changes", level=3)
-    _docx_table(
-        doc,
-        ["Date", "Action", "Owner", "From", "To", "Note"],
-        [
+    if "changes" in sections:
+        doc.add_heading("Status changes", level=3)
+        rows = [
             [c["date"], f"{c['reference']} {c['description']}", c["owner"], c["from"], c["to"], c["note"]]
             for c in changes["status_changes"]
-        ],
-    )
-    doc.add_heading("New actions", level=3)
-    _docx_table(
-        doc,
-        ["Action", "Owner", "Timescale", "Status"],
-        [
-            [f"{a['reference']} {a['description']}", a["owner"], a["timescale"], a["status_label"]]
-            for a in changes["new"]
-        ],
-    )
-    doc.add_heading("Completed in the period: proposed for closure", level=3)
-    _docx_table(
-        doc,
-        ["Action", "Owner", "Completed", "Evidence or note"],
-        [
-            [f"{a['reference']} {a['description']}", a["owner"], a["completed_on"], a["evidence"] or a["note"]]
-            for a in changes["proposed_for_closure"]
-        ],
-    )
-    doc.add_heading("Slipped: due dates moved in the period", level=2)
-    _docx_table(
-        doc,
-        ["Action", "Owner", "Moved on", "Original date", "New date", "Days moved", "Reason"],
-        [
+        ]
+        if rows:
+            _table(doc, ["Date", "Action", "Owner", "From", "To", "Note"], rows)
+        else:
+            doc.add_paragraph("No action changed status in the period.")
+        doc.add_heading("New actions", level=3)
+        new = changes["new"]
+        doc.add_paragraph(
+            f"{len(new)} action{'s' if len(new) != 1 else ''} added in the period: "
+            f"{', '.join(a['reference'] for a in new)}. Each is printed with its status in the action plan."
+            if new
+            else "No action was added in the period."
+        )
+    if "closure" in sections:
+        doc.add_heading("Completed in the period: proposed for closure", level=3)
+        rows = [
             [
-                f"{s['reference']} {s['description']}",
-                s["owner"],
-                s["date"],
-                s["original"],
-                s["new"],
-                "" if s["days"] is None else s["days"],
-                s["reason"],
+                f"{a['reference']} {a['description']}",
+                a["owner"],
+                a["completed_on"] or "Complete when added",
+                a["evidence"] or a["note"],
             ]
-            for s in changes["slipped"]
-        ],
-    )
+            for a in changes["proposed_for_closure"]
+        ]
+        if rows:
+            _table(doc, ["Action", "Owner", "Completed", "Evidence or note"], rows)
+        else:
+            doc.add_paragraph("No action was completed in the period.")
 
 
-def _docx_agencies(doc, content):
+def _slipped(doc, content):
+    doc.add_heading("Slipped: due dates moved in the period", level=2)
+    rows = [
+        [
+            f"{s['reference']} {s['description']}",
+            s["owner"],
+            s["date"],
+            s["original"],
+            s["new"],
+            "–" if s["days"] is None else s["days"],
+            s["reason"],
+        ]
+        for s in content["changes"]["slipped"]
+    ]
+    if rows:
+        _table(doc, ["Action", "Owner", "Moved on", "Original date", "New date", "Days moved", "Reason"], rows)
+    else:
+        doc.add_paragraph("No due date moved in the period.")
+
+
+def _agencies(doc, content, sections):
     doc.add_heading("Progress by agency", level=2)
     rag_labels = [x["label"] for x in content["overall"]["by_rag"]]
-    _docx_table(
-        doc,
-        ["Agency", *rag_labels],
-        [[a["short_name"], *[x["count"] for x in a["summary"]["by_rag"]]] for a in content["agencies"]],
-    )
+    rows = [
+        [
+            a["name"],
+            a["summary"]["actions"],
+            *[x["count"] for x in a["summary"]["by_rag"]],
+            a["summary"]["overdue_total"],
+            _percent(a["summary"]),
+        ]
+        for a in content["agencies"]
+    ]
+    _table(doc, ["Agency", "Actions", *rag_labels, "Overdue", "Mean % complete reported"], rows)
+    if "agency_actions" not in sections:
+        return
     for agency in content["agencies"]:
         doc.add_heading(agency["name"], level=3)
-        _docx_table(
-            doc,
-            ["Action", "Status", "%", "RAG", "Latest note"],
+        rows = [
             [
-                [
-                    f"{a['reference']} {a['description']}",
-                    a["status_label"],
-                    f"{a['percent']}%",
-                    a["rag_label"],
-                    f"{a['note']} ({a['note_date']})" if a["note"] else "No note",
-                ]
-                for a in agency["actions"]
-            ],
-        )
+                f"{a['reference']} {a['description']}",
+                a["status_label"],
+                a["percent_display"],
+                a["rag_label"],
+                f"{a['note']} ({a['note_date']})" if a["note"] else "No note",
+            ]
+            for a in agency["actions"]
+        ]
+        _table(doc, ["Action", "Status", "% complete", "RAG", "Latest note"], rows)
 
 
-def _action_lines(actions):
-    return [f"{a['description']} [{a['reference']}] Status: {a['status_label']}" for a in actions]
+# --- appendices -----------------------------------------------------------------------------------------------------
 
 
-def _docx_plan(doc, content):
-    doc.add_heading("Appendix 1: Action plan", level=2)
-    for report in content["reports"]:
-        if not report["plan_rows"]:
-            continue
-        doc.add_heading(report["title"], level=3)
-        rows = []
-        for row in report["plan_rows"]:
-            number = f"{row['reference']}. " if row["reference"][:1].isdigit() else ""
-            rows.append(
-                [
-                    [number + row["text"], *row["sub_points"]],
-                    row["circumstances"],
-                    _action_lines(row["committee"]),
-                    _action_lines(row["single"]),
-                    row["timescales"],
-                ]
+def _centred(doc, text):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paragraph = _runs(doc.add_paragraph(), text, bold=True, caps=True)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return paragraph
+
+
+def _appendix(doc, paper, report, number, sections, WD_SECTION):
+    if not report["plan_rows"] or ("report_summaries" in sections and report.get("partnership_summary")):
+        doc.add_page_break()
+    summary = report.get("partnership_summary") if "report_summaries" in sections else None
+    if summary:
+        _centred(doc, f"Appendix {number}")
+        for line in summary["heading"]:
+            _centred(doc, line)
+        _text(doc, summary["body"], heading_level=3)
+    elif report["plan_rows"]:
+        pass  # its heading is printed on the plan's first (landscape) page
+    else:
+        if not paper.as_printed:
+            _centred(doc, f"Appendix {number}")
+        published = f"-{report['published']}" if report["published"] else ""
+        _heading(doc, f"{report['title']}{published}", 2, caps=True)
+        _heading(doc, "Complete list of recommendations", 3, caps=True)
+    if report["plan_rows"]:
+        plan = doc.add_section(WD_SECTION.NEW_PAGE)
+        _page(plan, landscape=True)
+        if not summary:
+            label = "" if paper.as_printed else f"Appendix {number}: "
+            published = f" ({report['published']})" if report["published"] else ""
+            _heading(doc, f"{label}{report['title']}{published}", 2)
+        _plan_table(doc, report, sections)
+        if report["unanswered"] and not paper.as_printed:
+            doc.add_paragraph(
+                f"Recommendations of this report answered by no action: {', '.join(report['unanswered'])}."
             )
-        headers = ["Recommendation", report["circumstance_heading"], "Child Protection Committee", "Single agency"]
-        _docx_table(doc, [*headers, "Timescale"], rows)
+        back = doc.add_section(WD_SECTION.NEW_PAGE)
+        _page(back, landscape=False)
+    else:
+        _recommendation_list(doc, report, sections)
 
 
-def _docx_recommendations(doc, content):
-    doc.add_heading("Appendix 2: Recommendations and the partnership's decisions", level=2)
-    for report in content["reports"]:
-        doc.add_heading(report["title"], level=3)
-        for group in report["themes"]:
-            if group["title"]:
-                doc.add_heading(group["title"], level=4)
-            for rec in group["recommendations"]:
-                if rec["lead_in"]:
-                    doc.add_paragraph(rec["lead_in"])
-                doc.add_paragraph(f"{rec['reference']}. {rec['text']}")
-                for point in rec["sub_points"]:
-                    doc.add_paragraph(point, style="List Bullet")
-                decision = f"Decision: {rec['decision_label']}" + (f": {rec['reason']}" if rec["reason"] else "")
-                doc.add_paragraph().add_run(decision).italic = True
+def _action_text(action, sections):
+    if "statuses" not in sections:
+        return action["description"]
+    percent = ""
+    if action["status"] == "in_progress":
+        percent = " (no % reported)" if action["percent"] is None else f", {action['percent']}%"
+    note = f" Latest note ({action['note_date']}): {action['note']}" if action["note"] else ""
+    return f"{action['description']} [{action['reference']}] {action['status_label']}{percent}{note}"
+
+
+def _plan_table(doc, report, sections):
+    headers = [
+        "Recommendation",
+        report["circumstance_heading"],
+        "Child Protection Committee",
+        "Single agency",
+        "Timescale",
+    ]
+    table = doc.add_table(rows=1, cols=5)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    _row_property(table.rows[0], "w:tblHeader")
+    for row in report["plan_rows"]:
+        if row["show_lead_in"]:
+            lead = table.add_row()
+            merged = lead.cells[0].merge(lead.cells[4])
+            for run in _runs(merged.paragraphs[0], row["lead_in"]).runs:
+                run.italic = True
+        first = last = None
+        for line in row["lines"]:
+            cells = last = table.add_row().cells
+            if line["committee"]:
+                _cell_paragraphs(cells[2], [_action_text(line["committee"], sections)])
+            if line["single"]:
+                _cell_paragraphs(cells[3], [_action_text(line["single"], sections)])
+            _cell_paragraphs(cells[4], line["timescales"])
+            first = first or cells
+        number = f"{row['reference']}. " if row["reference"][:1].isdigit() else ""
+        _cell_paragraphs(first[0], [number + row["text"], *row["sub_points"]])
+        _cell_paragraphs(first[1], row["circumstances"])
+        if last is not first:
+            first[0].merge(last[0])
+            first[1].merge(last[1])
+    doc.add_paragraph()
+
+
+def _recommendation_list(doc, report, sections):
+    for group in report["themes"]:
+        if group["title"]:
+            _heading(doc, group["title"], 3)
+        for rec in group["recommendations"]:
+            if rec["lead_in"]:
+                _runs(doc.add_paragraph(), rec["lead_in"])
+            paragraph = doc.add_paragraph()
+            paragraph.add_run(f"{rec['reference']}. ").bold = True
+            _runs(paragraph, rec["text"])
+            for point in rec["sub_points"]:
+                _runs(doc.add_paragraph(style="List Bullet"), point)
+            if "decisions" in sections and rec["decision"] != "none":
+                reason = f": {rec['reason']}" if rec["reason"] else ""
+                doc.add_paragraph().add_run(f"Decision: {rec['decision_label']}{reason}").italic = True
+    if report.get("url"):
+        doc.add_paragraph(f"Ref: {report['url']}")
+
+
+def _unlinked(doc, content, sections):
+    doc.add_page_break()
+    doc.add_heading("Actions not linked to a national recommendation", level=2)
+    with_status = "statuses" in sections
+    rows = [
+        [
+            f"{a['reference']} {a['description']}" if with_status else a["description"],
+            a["level_label"],
+            a["owner"],
+            a["timescale"],
+            *([f"{a['status_label']}"] if with_status else []),
+        ]
+        for a in content["unlinked"]
+    ]
+    _table(doc, ["Action", "Level", "Owner", "Timescale", *(["Status"] if with_status else [])], rows)

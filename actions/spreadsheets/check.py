@@ -116,9 +116,13 @@ def _parse_row(action, row):
     version = _whole_number(row["version"])
     if version is None:
         problems.append(f"version “{row['version']}” is not a number: leave the downloaded version as it is.")
-    percent = _whole_number(row["percent_complete"])
-    if percent is None:
-        problems.append(f"percent_complete “{row['percent_complete']}” is not a whole number from 0 to 100.")
+    blank_percent = row["percent_complete"] is None or str(row["percent_complete"]).strip() == ""
+    percent = None if blank_percent else _whole_number(row["percent_complete"])
+    if percent is None and not blank_percent:
+        problems.append(
+            f"percent_complete “{row['percent_complete']}” is not a whole number from 0 to 100 "
+            "(leave it empty if none is reported)."
+        )
     sheet_due_date, readable = _date(row["due_date"])
     if not readable:
         problems.append(f"due_date “{row['due_date']}” is not a date (use YYYY-MM-DD).")
@@ -130,7 +134,7 @@ def _parse_row(action, row):
         problems.append(f"revised_due_date “{row['revised_due_date']}” is not a date (use YYYY-MM-DD).")
     elif revised is None and reason:
         problems.append("revision_reason is filled in but revised_due_date is empty: give the new date.")
-    if percent is None:
+    if percent is None and not blank_percent:
         return problems, None, version
     change = ProgressChange(
         status=_status_code(row["status"]),

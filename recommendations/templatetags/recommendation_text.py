@@ -5,7 +5,8 @@ import re
 
 from django import template
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+
+from recommendations import markup
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ EMPHASIS = re.compile(r"\*([^*\n]+)\*")
 @register.filter
 def emphasis(text):
     """The text escaped, with *words printed in italics* shown in italics."""
-    return mark_safe(EMPHASIS.sub(r"<em>\1</em>", escape(text or "")))  # noqa: S308 - escaped first
+    return markup.emphasis_html(text)
 
 
 @register.simple_tag
@@ -35,4 +36,4 @@ def word_diff(old, new):
 
 def _marked(tag, said, words):
     hidden = format_html('<span class="visually-hidden">[{}: </span>', said)
-    return format_html("<{}>{}{}<span class=\"visually-hidden\">]</span></{}>", tag, hidden, " ".join(words), tag)
+    return format_html('<{}>{}{}<span class="visually-hidden">]</span></{}>', tag, hidden, " ".join(words), tag)

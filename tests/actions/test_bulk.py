@@ -333,7 +333,7 @@ def test_every_row_problem_is_listed_and_nothing_is_applied(client_as, member, a
     assert "Nothing can be saved until these problems are fixed" in page
     assert "(st): status: “half_done” is not a status." in page
     assert "(pct): percent_complete: % complete must be a whole number from 0 to 100." in page
-    assert "(word): percent_complete “half” is not a whole number from 0 to 100." in page
+    assert "(word): percent_complete “half” is not a whole number from 0 to 100 (leave it empty if none" in page
     assert "(cpl): percent_complete: A complete action is 100% complete." in page
     assert "(rsn): revision_reason: Give the reason the due date moved." in page
     assert "(dt): revised_due_date “end of March” is not a date (use YYYY-MM-DD)." in page
@@ -549,3 +549,19 @@ def test_the_action_list_links_to_the_sheet_for_members_but_not_readers(client_a
     list_url = reverse("actions:list")
     assert "Update several actions by spreadsheet" in client_as(member).get(list_url).content.decode()
     assert "Update several actions by spreadsheet" not in client_as(reader).get(list_url).content.decode()
+
+
+def test_an_empty_percent_cell_records_a_note_and_leaves_the_percent_not_reported(client_as, member, agency, jar):
+    action = ActionFactory(owner=agency, reference="nopct", recommendations=jar[:1], percent_complete=None)
+    client = client_as(member)
+    rows = download_csv(client)
+    assert csv_row(rows, action)["percent_complete"] == ""
+    csv_row(rows, action).update(note="Started; no % to report yet.")
+
+    response = apply(client, upload(client, "plan.csv", csv_bytes(rows)))
+
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.percent_complete is None
+    update = action.updates.get()
+    assert (update.percent_before, update.percent_after, update.note) == (None, None, "Started; no % to report yet.")

@@ -4,17 +4,20 @@ import datetime
 import html
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from actions.models import Action, ActionRecommendation
-from actions.timescales import due_date_from_timescale, read_timescale
+from actions.timescales import due_date_from_timescale
 from agencies.models import Agency, Partnership
 from reports.models import Meeting
+from tests.actions.conftest import plain
 
 pytestmark = pytest.mark.django_db
 
+README = Path(__file__).resolve().parents[2] / "fixtures" / "README.md"
 EA = "east-ayrshire"
 JAR = "jar-haringey-2008"
 D = datetime.date
@@ -50,30 +53,30 @@ REASSURANCE = "Agency reassurance and details of monitoring submitted by Septemb
 DEVELOPMENT_DAY = "CPC to discuss chairing options for the CPC at development day 22.06.09."
 WEST_OF_SCOTLAND = "Date to be confirmed 2009 for West of Scotland Procedures"
 
-#: reference -> (primary recommendation, level, owner, timescale_text, due_date, status), for every action.
+#: reference -> (primary recommendation, level, owner, timescale_text, due_date), for every action. Statuses are held
+#: to the table of fixtures/README.md (test_each_status_is_the_readme_tables).
 C, S = "committee", "single_agency"
 ACTIONS = {
-    "jar-1-c1": ("1", C, "cpc", "", None, "complete"),
-    "jar-1-c2": ("1", C, "cpc", WEST_OF_SCOTLAND, None, "not_started"),
-    "jar-2-c1": ("2", C, "cpc", "In place", None, "complete"),
-    "jar-2-c2": ("2", C, "performance-audit", "Current plan ongoing from April 2009.", None, "ongoing"),
-    "jar-2-c3": ("2", C, "cp-coordinator", STAFFING, D(2009, 10, 31), "not_started"),
-    "jar-2-c4": ("2", C, "social-work", "", None, "complete"),
-    "jar-2-c5": ("2", C, "cpc", "IAF Implementation plan to be agreed May 2009", D(2009, 5, 31), "in_progress"),
-    "jar-2-s1": ("2", S, "social-work", "", None, "complete"),
-    "jar-2-s2": ("2", S, "social-work", "", None, "complete"),
-    "jar-2-s3": ("2", S, "social-work", "", None, "in_progress"),
-    "jar-3-c1": ("3", C, "performance-audit", MECHANISMS, D(2009, 9, 30), "not_started"),
-    "jar-3-c2": ("3", C, "performance-audit", OUTCOMES, None, "not_started"),
-    "jar-3-c3": ("3", C, "cpc", "", None, "not_started"),
-    "jar-3-c4": ("3", C, "social-work", "", None, "complete"),
+    "jar-1-c1": ("1", C, "cpc", "", None),
+    "jar-1-c2": ("1", C, "cpc", WEST_OF_SCOTLAND, None),
+    "jar-2-c1": ("2", C, "cpc", "In place", None),
+    "jar-2-c2": ("2", C, "performance-audit", "Current plan ongoing from April 2009.", None),
+    "jar-2-c3": ("2", C, "cp-coordinator", STAFFING, D(2009, 10, 31)),
+    "jar-2-c4": ("2", C, "social-work", "", None),
+    "jar-2-c5": ("2", C, "cpc", "IAF Implementation plan to be agreed May 2009", D(2009, 5, 31)),
+    "jar-2-s1": ("2", S, "social-work", "", None),
+    "jar-2-s2": ("2", S, "social-work", "", None),
+    "jar-2-s3": ("2", S, "social-work", "", None),
+    "jar-3-c1": ("3", C, "performance-audit", MECHANISMS, D(2009, 9, 30)),
+    "jar-3-c2": ("3", C, "performance-audit", OUTCOMES, None),
+    "jar-3-c3": ("3", C, "cpc", "", None),
+    "jar-3-c4": ("3", C, "social-work", "", None),
     "jar-3-c5": (
         "3",
         C,
         "performance-audit",
         "Tool developed June 2009 and piloted in Social Services.",
         D(2009, 6, 30),
-        "in_progress",
     ),
     "jar-3-c6": (
         "3",
@@ -81,43 +84,42 @@ ACTIONS = {
         "social-work",
         "Information available for CPC from October 2009.",
         D(2009, 10, 31),
-        "not_started",
     ),
-    "jar-3-s1": ("3", S, "performance-audit", MECHANISMS, D(2009, 9, 30), "not_started"),
-    "jar-4-c1": ("4", C, "performance-audit", "October 2009", D(2009, 10, 31), "not_started"),
-    "jar-4-c2": ("4", C, "performance-audit", REFER, None, "not_started"),
-    "jar-4-c3": ("4", C, "health", "November 2009", D(2009, 11, 30), "not_started"),
-    "jar-4-c4": ("4", C, "health", "November 2009", D(2009, 11, 30), "not_started"),
-    "jar-4-c5": ("4", C, "cpc", "", None, "complete"),
-    "jar-4-c6": ("4", C, "cpc", REFER, None, "not_started"),
-    "jar-4-s1": ("4", S, "health", "November 2009", D(2009, 11, 30), "not_started"),
-    "jar-5-c2": ("5", C, "cpc", "IAF Implementation plan being developed", None, "in_progress"),
-    "jar-5-c3": ("5", C, "social-work", "", None, "in_progress"),
-    "jar-6-c1": ("6", C, "cpc", "October 2009 and ongoing", D(2009, 10, 31), "not_started"),
-    "jar-6-s1": ("6", S, "cpc", "October 2009 and ongoing", D(2009, 10, 31), "not_started"),
-    "jar-7-c1": ("7", C, "cpc", "", None, "not_started"),
-    "jar-7-c2": ("7", C, "performance-audit", "Plan developed implemented from May 2009.", None, "in_progress"),
-    "jar-7-c3": ("7", C, "performance-audit", REVISED_MI, D(2009, 10, 31), "in_progress"),
-    "jar-8-c1": ("8", C, "cpc", "Ongoing", None, "ongoing"),
-    "jar-8-c2": ("8", C, "cpc", "Ongoing", None, "ongoing"),
-    "jar-8-c3": ("8", C, "cpc", "Ongoing", None, "ongoing"),
-    "jar-8-c4": ("8", C, "cpc", "Ongoing", None, "ongoing"),
-    "jar-8-c5": ("8", C, "cpc", "Ongoing", None, "ongoing"),
-    "jar-9-c1": ("9", C, "performance-audit", "", None, "complete"),
-    "jar-9-c2": ("9", C, "performance-audit", "Ongoing from June 2009.", None, "ongoing"),
-    "jar-10-c1": ("10", C, "cpc", "", None, "complete"),
-    "jar-10-c2": ("10", C, "cpc", "", None, "not_started"),
-    "jar-10-c3": ("10", C, "police", "", None, "not_started"),
-    "jar-10-c4": ("10", C, "cpc", "", None, "not_started"),
-    "jar-10-c5": ("10", C, "council", "December 2009", D(2009, 12, 31), "in_progress"),
-    "jar-11-c1": ("11", C, "cpc", REASSURANCE, D(2009, 9, 30), "not_started"),
-    "jar-11-c2": ("11", C, "cpc", REASSURANCE, D(2009, 9, 30), "not_started"),
-    "jar-11-c3": ("11", C, "cpc", "", None, "not_started"),
-    "jar-11-c4": ("11", C, "cpc", "", None, "not_started"),
-    "jar-12-c1": ("12", C, "cpc", DEVELOPMENT_DAY, D(2009, 6, 22), "not_started"),
-    "jar-12-c2": ("12", C, "cpc", "", None, "not_started"),
-    "jar-gp1-c1": ("GP1", C, "council", "October 2009.", D(2009, 10, 31), "not_started"),
-    "jar-gp2-c1": ("GP2", C, "council", "October 2009", D(2009, 10, 31), "not_started"),
+    "jar-3-s1": ("3", S, "performance-audit", MECHANISMS, D(2009, 9, 30)),
+    "jar-4-c1": ("4", C, "performance-audit", "October 2009", D(2009, 10, 31)),
+    "jar-4-c2": ("4", C, "performance-audit", REFER, None),
+    "jar-4-c3": ("4", C, "health", "November 2009", D(2009, 11, 30)),
+    "jar-4-c4": ("4", C, "health", "November 2009", D(2009, 11, 30)),
+    "jar-4-c5": ("4", C, "cpc", "", None),
+    "jar-4-c6": ("4", C, "cpc", REFER, None),
+    "jar-4-s1": ("4", S, "health", "November 2009", D(2009, 11, 30)),
+    "jar-5-c2": ("5", C, "cpc", "IAF Implementation plan being developed", None),
+    "jar-5-c3": ("5", C, "social-work", "", None),
+    "jar-6-c1": ("6", C, "cpc", "October 2009 and ongoing", D(2009, 10, 31)),
+    "jar-6-s1": ("6", S, "cpc", "October 2009 and ongoing", D(2009, 10, 31)),
+    "jar-7-c1": ("7", C, "cpc", "", None),
+    "jar-7-c2": ("7", C, "performance-audit", "Plan developed implemented from May 2009.", None),
+    "jar-7-c3": ("7", C, "performance-audit", REVISED_MI, D(2009, 10, 31)),
+    "jar-8-c1": ("8", C, "cpc", "Ongoing", None),
+    "jar-8-c2": ("8", C, "cpc", "Ongoing", None),
+    "jar-8-c3": ("8", C, "cpc", "Ongoing", None),
+    "jar-8-c4": ("8", C, "cpc", "Ongoing", None),
+    "jar-8-c5": ("8", C, "cpc", "Ongoing", None),
+    "jar-9-c1": ("9", C, "performance-audit", "", None),
+    "jar-9-c2": ("9", C, "performance-audit", "Ongoing from June 2009.", None),
+    "jar-10-c1": ("10", C, "cpc", "", None),
+    "jar-10-c2": ("10", C, "cpc", "", None),
+    "jar-10-c3": ("10", C, "police", "", None),
+    "jar-10-c4": ("10", C, "cpc", "", None),
+    "jar-10-c5": ("10", C, "council", "December 2009", D(2009, 12, 31)),
+    "jar-11-c1": ("11", C, "cpc", REASSURANCE, D(2009, 9, 30)),
+    "jar-11-c2": ("11", C, "cpc", REASSURANCE, D(2009, 9, 30)),
+    "jar-11-c3": ("11", C, "cpc", "", None),
+    "jar-11-c4": ("11", C, "cpc", "", None),
+    "jar-12-c1": ("12", C, "cpc", DEVELOPMENT_DAY, D(2009, 6, 22)),
+    "jar-12-c2": ("12", C, "cpc", "", None),
+    "jar-gp1-c1": ("GP1", C, "council", "October 2009.", D(2009, 10, 31)),
+    "jar-gp2-c1": ("GP2", C, "council", "October 2009", D(2009, 10, 31)),
 }
 
 #: Every paragraph of every row's TIMESCALE cell, in printed order, page splits joined.
@@ -409,7 +411,6 @@ def test_every_action_has_the_owner_timescale_due_date_and_status_recorded(loade
             action.owner.slug,
             action.timescale_text,
             action.due_date,
-            action.status,
         )
         for action in plan_actions()
     }
@@ -422,18 +423,38 @@ def test_each_due_date_is_read_from_its_timescale_by_the_timescale_rule(loaded):
         assert action.due_date == due_date_from_timescale(action.timescale_text), action.reference
 
 
-def test_in_place_timescales_are_complete_and_ongoing_ones_are_ongoing(loaded):
-    for action in plan_actions():
-        timescale = read_timescale(action.timescale_text)
-        if timescale.in_place:
-            assert action.status == "complete", action.reference
-        elif timescale.ongoing:
-            assert action.status == "ongoing", action.reference
+def readme_status_table():
+    """{reference: (status, [quoted source words])} from the status table of fixtures/README.md."""
+    text = README.read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 4 and re.fullmatch(r"jar-[\w]+-[cs]\d+", cells[0]):
+            table[cells[0]] = (cells[1], re.findall(r"“([^”]+)”", cells[2]))
+    return table
 
 
-def test_complete_actions_are_100_percent_and_all_others_0(loaded):
+def test_each_status_is_the_readme_tables(loaded):
+    table = readme_status_table()
+
+    assert {a.reference: a.status for a in plan_actions()} == {ref: status for ref, (status, _) in table.items()}
+
+
+def test_the_readme_table_justifies_every_status_with_words_printed_in_the_actions_bullet_or_timescale(
+    loaded, source_text
+):
+    printed = plain(source_text)
     for action in plan_actions():
-        assert action.percent_complete == (100 if action.status == "complete" else 0), action.reference
+        status, words = readme_status_table()[action.reference]
+        assert words, action.reference
+        for phrase in words:
+            assert phrase in f"{action.description} | {action.timescale_text}", (action.reference, phrase)
+            assert phrase in printed, (action.reference, phrase)
+
+
+def test_complete_actions_are_100_percent_and_no_other_percentage_is_claimed(loaded):
+    for action in plan_actions():
+        assert action.percent_complete == (100 if action.status == "complete" else None), action.reference
 
 
 def test_the_gifrec_referral_meeting_is_one_action_linked_to_recommendations_2_and_5(loaded, appendix_rows):
@@ -523,3 +544,28 @@ def test_loading_the_fixtures_again_creates_no_duplicates(loaded):
         Partnership.objects.count(),
     )
     assert after == before == (51, 52, 8, 3, 1)
+
+
+def test_east_ayrshires_summary_of_the_review_holds_the_jar_findings_word_for_word_in_printed_order(loaded):
+    from recommendations.models import Finding, Recommendation, ReportSummary
+
+    summary = ReportSummary.objects.get(partnership__slug=EA, report__slug=JAR)
+    texts = [
+        *Finding.objects.filter(report__slug=JAR, kind="background", position__lte=5).values_list("text", flat=True),
+        *Finding.objects.filter(report__slug=JAR, kind="key_issue").values_list("text", flat=True),
+        *Finding.objects.filter(report__slug=JAR, kind="background", position__gt=5).values_list("text", flat=True),
+        *Finding.objects.filter(report__slug=JAR, kind="main_finding").values_list("text", flat=True),
+        Recommendation.objects.get(report__slug=JAR, reference="DCSF").text,
+    ]
+    positions = [summary.body.find(text) for text in texts]
+    assert -1 not in positions and positions == sorted(positions)
+    assert summary.heading_lines[-2:] == ["EAST AYRSHIRE CHIEF OFFICERS GROUP – 2 JUNE 2009", "DRAFT"]
+
+
+def test_the_paper_of_3_june_2009_is_loaded_as_printed_asking_the_group_to_note_it(loaded):
+    paper = Meeting.objects.get(partnership__slug=EA, body="cog", date=D(2009, 6, 3)).papers.get()
+
+    assert paper.form == "as_printed" and paper.as_at == D(2009, 6, 3)
+    assert paper.recommendation == "3.1 The Chief Officers Group is asked to:\n\ni) note the contents of this report."
+    assert (paper.prepared_by_name, paper.signed_on) == ("Susan Taylor", D(2009, 5, 25))
+    assert sorted(paper.reports.values_list("slug", flat=True)) == ["jar-haringey-2008", "laming-2009"]

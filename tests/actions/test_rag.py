@@ -46,6 +46,8 @@ def default_thresholds(settings):
         ({"due_in": 30, "percent": 50}, Rag.GREEN, "Green: due in 30 days, 50% complete"),
         ({"due_in": 31, "percent": 0}, Rag.GREEN, "Green: due in 31 days, 0% complete"),
         ({"status": Status.NOT_STARTED, "due_in": 5}, Rag.AMBER, "Amber: due in 5 days and 0% complete (under 50%)"),
+        ({"due_in": 5, "percent": None}, Rag.AMBER, "Amber: due in 5 days and no % complete reported"),
+        ({"due_in": 31, "percent": None}, Rag.GREEN, "Green: due in 31 days, % complete not reported"),
     ],
 )
 def test_the_rule_rates_and_explains_each_case(kwargs, rating, explanation):
@@ -85,7 +87,7 @@ def test_the_action_page_explains_the_rating(settings):
 
 
 STATUSES = Status.values
-PERCENTS = [0, 1, 24, 25, 49, 50, 51, 99, 100]
+PERCENTS = [None, 0, 1, 24, 25, 49, 50, 51, 99, 100]  # None: no % reported
 DUE_IN = [None, -400, -2, -1, 0, 1, 6, 7, 8, 29, 30, 31, 60, 365]
 
 

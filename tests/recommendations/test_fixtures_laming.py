@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from recommendations import markup
 from recommendations.models import Recommendation, SourceReport, Theme
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +145,8 @@ def test_every_text_and_sub_point_runs_whole_from_its_number_or_bullet_to_the_en
     section = normalise(laming_section(source_text))
 
     for recommendation in laming().order_by("position"):
-        match = re.search(re.escape(f"{recommendation.reference}. {recommendation.text}") + PARAGRAPH_END, section)
+        text = markup.plain(recommendation.text)
+        match = re.search(re.escape(f"{recommendation.reference}. {text}") + PARAGRAPH_END, section)
         assert match, recommendation.reference
         cursor = match.end()
         for sub_point in recommendation.sub_points:
@@ -161,7 +163,7 @@ def test_every_text_and_sub_point_runs_whole_from_its_number_or_bullet_to_the_en
 def test_stored_texts_carry_no_markdown_markers_bullets_or_line_breaks(loaded):
     for recommendation in laming():
         for text in [recommendation.text, *recommendation.sub_points]:
-            assert "*" not in text, recommendation.reference
+            assert "*" not in markup.plain(text), recommendation.reference
             assert "\n" not in text and "  " not in text, recommendation.reference
             assert text == text.strip(), recommendation.reference
             assert not text.startswith(("- ", "• ")), recommendation.reference
@@ -275,9 +277,16 @@ def test_recommendation_1_is_worded_exactly_as_printed(loaded):
     )
 
 
-def test_recommendation_11_keeps_the_title_of_working_together_without_its_italic_markers(loaded):
+def test_italic_titles_are_stored_as_the_source_marks_them_and_nothing_else_is(loaded, source_text):
+    section = laming_section(source_text)
+    emphasised = [m for r in laming() for m in re.findall(r"\*[^*]+\*", r.text)]
+    assert sorted(set(emphasised)) == ["*Healthy lives, brighter futures*", "*Working Together to Safeguard Children*"]
+    assert len(emphasised) == len(re.findall(r"(?<!\*)\*[^*\s][^*]*\*(?!\*)", section)) == 7
+
+
+def test_recommendation_11_keeps_the_title_of_working_together_in_italics(loaded):
     assert laming().get(reference="11").text == (
-        "The Department for Children, Schools and Families should revise Working Together to Safeguard Children to "
+        "The Department for Children, Schools and Families should revise *Working Together to Safeguard Children* to "
         "set out clear expectations at all points where concerns about a child's safety are received, ensuring "
         "intake/duty teams have sufficient training and expertise to take referrals and that staff have immediate, "
         "on-site support available from an experienced social worker. Local authorities should take appropriate "

@@ -233,3 +233,25 @@ def test_the_list_pages_take_a_fixed_number_of_queries(
         client.get(reverse("reports:paper_list"))
     with django_assert_max_num_queries(12):
         client.get(reverse("reports:meeting_list"))
+
+
+def test_a_new_paper_starts_from_the_previous_papers_words_and_form(client_as, coordinator, make_paper):
+    make_paper(recommendation="3.1 The Group is asked to:\n\ni) note the contents of this report.", form="as_printed")
+
+    form = client_as(coordinator).get(reverse("reports:paper_create")).context["form"]
+
+    assert form.initial["recommendation"] == "3.1 The Group is asked to:\n\ni) note the contents of this report."
+    assert form.initial["form"] == "as_printed"
+    assert form.initial["prepared_by_name"] == "Susan Taylor"
+
+
+def test_a_paper_of_chosen_sections_prints_those_and_is_refused_without_any(client_as, coordinator, draft):
+    client = client_as(coordinator)
+    refused = client.post(url("paper_edit", draft), form_data(draft, form="custom"))
+    assert refused.status_code == 200 and "Choose at least one section" in refused.content.decode()
+
+    response = client.post(url("paper_edit", draft), form_data(draft, form="custom", sections=["slipped"]))
+
+    assert response.status_code == 302
+    page = client.get(url("paper_print", draft)).content.decode()
+    assert "Slipped: due dates moved in the period" in page and "Summary of progress" not in page

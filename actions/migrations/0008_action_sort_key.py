@@ -22,7 +22,7 @@ def fill_sort_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0005_index_history_as_at'),
+        ('actions', '0007_link_shows_timescale'),
         ('agencies', '0001_initial'),
         ('recommendations', '0001_initial'),
     ]
