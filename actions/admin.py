@@ -1,20 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from agencies.admin import ReadOnlyAdminMixin
+
 from .models import Action, ActionRecommendation, ProgressUpdate
-
-
-class ReadOnlyMixin:
-    """Progress updates are append-only: the admin may read them, never change or delete them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LinkInline(admin.TabularInline):
@@ -24,7 +13,7 @@ class LinkInline(admin.TabularInline):
     autocomplete_fields = ["recommendation"]
 
 
-class ProgressUpdateInline(ReadOnlyMixin, admin.TabularInline):
+class ProgressUpdateInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ProgressUpdate
     extra = 0
     fields = ["created_at", "author", "status_after", "percent_after", "due_date_after", "note"]
@@ -62,7 +51,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["action", "created_at", "author", "status_before", "status_after", "percent_after"]
     list_filter = ["action__partnership", "status_after", "source"]
     search_fields = ["action__reference", "note", "revision_reason"]

@@ -5,6 +5,20 @@ from django.contrib import admin
 from .models import Agency, AuditEntry, Invitation, Membership, MembershipEvent, Partnership, StoredFile
 
 
+class ReadOnlyAdminMixin:
+    """For records the application keeps append-only (audit, history, progress updates, stored evidence): the
+    admin reads and filters them, and never adds, changes or deletes one."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class AgencyInline(admin.TabularInline):
     model = Agency
     extra = 0
@@ -45,7 +59,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read and filter only: nobody adds, changes or deletes an audit entry through the application."""
 
     list_display = ["created_at_utc", "username", "ip_address", "action", "outcome", "object_repr", "path"]
@@ -59,18 +73,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def created_at_utc(self, entry):
         return entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StoredFile)
-class StoredFileAdmin(admin.ModelAdmin):
+class StoredFileAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Evidence files kept in the database: listed for the administrator, served only through the access-checked
     evidence view, and never changed here (a file belongs to its progress update, which is append-only)."""
 
@@ -79,32 +84,14 @@ class StoredFileAdmin(admin.ModelAdmin):
     fields = ["name", "size", "created_at"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(MembershipEvent)
-class MembershipEventAdmin(admin.ModelAdmin):
+class MembershipEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The history of changes to people, read-only (append-only)."""
 
     list_display = ["at", "partnership", "kind", "detail", "actor"]
     list_filter = ["partnership", "kind"]
     readonly_fields = ["partnership", "kind", "actor", "subject", "email", "detail", "at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Invitation)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import ActionRecommendation
+from agencies.admin import ReadOnlyAdminMixin
 
 from .models import (
     ApplicabilityDecision,
@@ -140,19 +141,10 @@ class ReportSummaryAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecommendationLoad)
-class RecommendationLoadAdmin(admin.ModelAdmin):
+class RecommendationLoadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The history of loads, read-only. Loading itself happens on the Load a national report page."""
 
     list_display = ["file_name", "uploaded_by", "uploaded_at", "applied_at"]
     list_filter = ["applied_at"]
     fields = ["file_name", "sha256", "uploaded_by", "uploaded_at", "applied_at", "summary"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
