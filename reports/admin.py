@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Meeting, Paper
+from agencies.admin import ReadOnlyAdminMixin
+
+from .models import Meeting, Paper, PaperPdf
 
 
 @admin.register(Meeting)
@@ -29,3 +31,12 @@ class PaperAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or not obj.is_issued
+
+
+@admin.register(PaperPdf)
+class PaperPdfAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """PDF requests and their outcome, for the administrator to see what the worker did; the worker writes them."""
+
+    list_display = ["paper", "issued", "status", "requested_by", "requested_at", "finished_at"]
+    list_filter = ["status", "issued"]
+    exclude = ["pdf"]
