@@ -365,12 +365,20 @@ class _Partnership:
 
     def _actions(self):
         plans = [self._plan(j) for j in range(1, self.spec.actions_per_partnership + 1)]
+        for plan in plans:
+            plan["action"].fill_derived_fields()  # bulk_create does not call save(): the natural-order key
         actions = Action.objects.bulk_create([p["action"] for p in plans], batch_size=1000)
         links, updates, history = [], [], []
         for action, plan in zip(actions, plans, strict=True):
             for position, (rec, primary) in enumerate(plan["links"], start=1):
                 links.append(
-                    {"action_id": action.pk, "recommendation_id": rec.pk, "is_primary": primary, "position": position}
+                    {
+                        "action_id": action.pk,
+                        "recommendation_id": rec.pk,
+                        "is_primary": primary,
+                        "position": position,
+                        "shows_timescale": True,
+                    }
                 )
             for update in plan["updates"]:
                 update["action_id"] = action.pk
@@ -456,6 +464,7 @@ class _Partnership:
             "id": action.pk,
             "partnership_id": action.partnership_id,
             "reference": action.reference,
+            "sort_key": action.sort_key,
             "owner_id": action.owner_id,
             "level": action.level,
             "description": action.description,
