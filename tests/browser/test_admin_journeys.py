@@ -96,13 +96,13 @@ def test_an_invited_member_follows_the_email_link_and_records_their_first_progre
     expect(newcomer.get_by_role("status").first).to_have_text("Welcome. Your username is nia.new@example.org.")
     expect(newcomer.get_by_role("heading", level=1)).to_contain_text("My actions")
 
-    newcomer.get_by_role("link", name="sw-9").first.click()
+    newcomer.get_by_role("link", name="SW 9").first.click()
     newcomer.get_by_role("link", name="Record progress").click()
     newcomer.get_by_label("Status").select_option(label="In progress")
     newcomer.get_by_label("% complete").fill("10")
     newcomer.get_by_label("Note").fill("Picked up from my predecessor; audit plan drafted.")
     newcomer.get_by_role("button", name="Save progress").click()
-    expect(newcomer.get_by_role("status").first).to_have_text("Progress recorded on sw-9.")
+    expect(newcomer.get_by_role("status").first).to_have_text("Progress recorded on SW 9.")
     update = ProgressUpdate.objects.get(action=action)
     assert update.author.username == "nia.new@example.org" and update.percent_after == 10
 

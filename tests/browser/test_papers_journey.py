@@ -131,9 +131,9 @@ def plan_row(page, description):
     return appendix(page).locator("td").filter(has_text=description)
 
 
-def download(page, link_name, tmp_path):
+def download(page, link_name, tmp_path, role="link"):
     with page.expect_download() as info:
-        page.get_by_role("link", name=link_name, exact=True).click()
+        page.get_by_role(role, name=link_name, exact=True).click()
     target = tmp_path / info.value.suggested_filename
     info.value.save_as(target)
     return target
@@ -212,8 +212,11 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
     page.emulate_media(media="screen")
     page.go_back()
 
-    # The downloads.
-    pdf = download(page, "PDF", tmp_path)
+    # The downloads. A draft's PDF is prepared in the background: the PDF link shows how it stands and offers to
+    # prepare it; the tests' task backend runs the task at once, so the page then hands the file over.
+    page.get_by_role("link", name="PDF", exact=True).click()
+    pdf = download(page, "Prepare the PDF", tmp_path, role="button")
+    page.goto(url(live_server, "reports:paper_detail", paper.pk))
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf.name.endswith("-draft.pdf")
 
@@ -243,7 +246,7 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
     confirm.check()
     page.get_by_role("button", name="Issue and freeze the paper").click()
     expect(page).to_have_url(url(live_server, "reports:paper_detail", paper.pk))
-    expect(page.get_by_role("status").first).to_have_text("Paper issued. It is frozen; its PDF is stored.")
+    expect(page.get_by_role("status").first).to_have_text("Paper issued. It is frozen; its PDF is being prepared and then stored.")
     about = page.get_by_role("region", name="About this paper")
     expect(about).to_contain_text(f"Issued {data.today:%-d %B %Y}")
     expect(about).to_contain_text("frozen")
