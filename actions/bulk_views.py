@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from agencies import audit
 from agencies.access import require_updater
+from agencies.plan_cache import cached
 
 from . import spreadsheets
 from .access import updatable_actions
@@ -66,17 +67,25 @@ def _download(membership, content, extension, content_type):
     return response
 
 
+def _export(user, membership, extension, write):
+    """The sheet of the actions the user may update (the coordinator: all; a member: their agency's), made once per
+    version of the plan: any change, including one made through a sheet, makes a new one."""
+    scope = "all" if membership.is_coordinator else membership.agency_id
+    partnership = membership.agency.partnership
+    return cached(partnership, f"sheet-{extension}", [scope], lambda: write(spreadsheets.export_queryset(user)))
+
+
 @require_safe
 def bulk_export_xlsx(request):
     membership = require_updater(request.user)
-    content = spreadsheets.export_xlsx(spreadsheets.export_queryset(request.user))
+    content = _export(request.user, membership, "xlsx", spreadsheets.export_xlsx)
     return _download(membership, content, "xlsx", XLSX_TYPE)
 
 
 @require_safe
 def bulk_export_csv(request):
     membership = require_updater(request.user)
-    content = spreadsheets.export_csv(spreadsheets.export_queryset(request.user))
+    content = _export(request.user, membership, "csv", spreadsheets.export_csv)
     return _download(membership, content, "csv", "text/csv; charset=utf-8")
 
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -9,6 +10,7 @@ from django_filters.views import FilterView
 
 from agencies import audit
 from agencies.access import landing_url_name, membership_of, partnership_of, require_coordinator
+from agencies.plan_cache import cached
 from recommendations.models import ApplicabilityDecision
 from reports.as_at import opening_day, read_as_at
 from reports.member_lists import my_actions_page
@@ -35,9 +37,14 @@ def my_actions(request):
     membership = membership_of(request.user)
     if membership is None:
         return render(request, "actions/no_membership.html", status=403)
-    today = timezone.localdate()
-    page = my_actions_page(membership.agency, Action.objects.for_user(request.user), today)
-    return render(request, "actions/my_actions.html", {"page": page, "agency": membership.agency})
+    today, agency = timezone.localdate(), membership.agency
+
+    def body():  # the same for every member of the agency: built once per version of the plan and day
+        page = my_actions_page(agency, Action.objects.for_user(request.user), today)
+        return render_to_string("actions/_my_actions_body.html", {"page": page, "agency": agency})
+
+    body = cached(agency.partnership, "my-actions", [agency.pk, today], body)
+    return render(request, "actions/my_actions.html", {"body": body, "agency": agency})
 
 
 class ActionListView(FilterView):

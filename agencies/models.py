@@ -317,3 +317,22 @@ class MembershipEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("History is append-only: an event is never deleted.")
+
+
+class PlanChange(models.Model):
+    """A mark that a partnership's plan (or, with no partnership, the national recommendations every plan answers)
+    changed: written in the same transaction as the change, so it becomes visible exactly when the change does.
+
+    The newest mark's id is the plan's version (``agencies.plan_cache``): what is costly to render is cached under
+    it, and any change makes a new version, so no page is ever served from before a change it should show.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["partnership", "id"], name="plan_change_newest")]
+
+    def __str__(self):
+        return f"Plan change {self.pk} ({self.partnership_id or 'national'})"

@@ -24,12 +24,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from actions.models import Action  # noqa: E402
 from agencies.models import Membership  # noqa: E402
+from agencies.plan_cache import CACHE_ALIAS  # noqa: E402
 from reports.models import Meeting, Paper  # noqa: E402
 
 #: page -> (role that uses it, path template)
@@ -125,6 +127,10 @@ def main():
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--pages", nargs="*", default=list(PAGES))
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE every SELECT of every page.")
+    parser.add_argument(
+        "--cold", action="store_true", help="Empty the plan cache before every request: each page as it is built "
+        "on its first view after a change to the plan (default: as served between changes)."
+    )  # fmt: skip
     parser.add_argument("--threshold-ms", type=float, default=2.0, help="Print plans of SELECTs at least this slow.")
     args = parser.parse_args()
 
@@ -140,11 +146,15 @@ def main():
     for name in args.pages:
         counts, times = {}, {"seed": [], "scale": []}
         for label, (clients, paths) in (("seed", small), ("scale", large)):
+            if args.cold:
+                caches[CACHE_ALIAS].clear()
             with CaptureQueriesContext(connection) as ctx:
                 get(clients, *paths[name])  # warm-up, and the query count
             counts[label] = len(ctx.captured_queries)
         for _ in range(args.repeat):  # interleaved: seed, scale, seed, scale...
             for label, (clients, paths) in (("seed", small), ("scale", large)):
+                if args.cold:
+                    caches[CACHE_ALIAS].clear()
                 started = time.perf_counter()
                 get(clients, *paths[name])
                 times[label].append((time.perf_counter() - started) * 1000)

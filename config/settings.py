@@ -125,6 +125,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "plan": pages whose content is a whole plan, rendered once per version of it (agencies/plan_cache.py). Each
+# process keeps its own copy; the versions are in the database, so every process serves the same plan.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "plan": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "plan",
+        "TIMEOUT": env_int("PLAN_CACHE_SECONDS", 3600),
+        "OPTIONS": {"MAX_ENTRIES": env_int("PLAN_CACHE_ENTRIES", 500)},
+    },
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -4,7 +4,10 @@ stored content, so an issued paper's outputs never change.
 """
 
 from django.contrib.staticfiles import finders
+from django.core.cache import caches
 from django.template.loader import render_to_string
+
+from agencies.plan_cache import CACHE_ALIAS
 
 
 def _print_css():
@@ -24,6 +27,22 @@ def paper_context(paper):
         "status_label": "Issued" if paper.is_issued else "Draft",
         "properties": _pdf_properties(paper),
     }
+
+
+def paper_body_html(paper):
+    """The paper's body as the paper page shows it (``_paper_body.html``), from the cache while the paper, its meeting
+    and its partnership's name are as they were when it was rendered."""
+    meeting = paper.meeting
+    key = ":".join(
+        ["paper-body", str(paper.pk), paper.updated_at.isoformat(), str(meeting.pk), meeting.body, str(meeting.date),
+         str(paper.partnership_id), paper.partnership.name]
+    )  # fmt: skip
+    cache = caches[CACHE_ALIAS]
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("reports/_paper_body.html", paper_context(paper))
+        cache.set(key, body)
+    return body
 
 
 def _pdf_properties(paper):

@@ -98,12 +98,10 @@ def paper_edit(request, pk):
 
 @require_safe
 def paper_detail(request, pk):
-    paper = get_paper_for_user(request, pk)
-    return render(
-        request,
-        "reports/paper_detail.html",
-        exports.paper_context(paper),
-    )
+    """The paper in the page. Its body is rendered once per saved state of the paper (a 500-action paper is a few
+    hundred kilobytes of HTML) and its stored content is read only to render it."""
+    paper = get_paper_for_user(request, pk, defer=("content", "html", "pdf"))
+    return render(request, "reports/paper_detail.html", {"paper": paper, "body": exports.paper_body_html(paper)})
 
 
 @require_safe

@@ -92,3 +92,14 @@ def client_as():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: a page cached by an earlier test (whose rows were rolled back, and
+    whose ids may come again) must not be served to the next."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield

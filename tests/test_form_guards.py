@@ -20,8 +20,14 @@ def test_a_record_key_too_large_for_the_database_is_not_one_of_the_choices(partn
 
 
 def test_a_whole_number_too_large_for_the_database_is_refused(partnership, agency, recommendation):
-    data = {"reference": "x-1", "owner": agency.pk, "level": "committee", "description": "d",
-            "recommendations": [recommendation.pk], "version": HUGE}
+    data = {
+        "reference": "x-1",
+        "owner": agency.pk,
+        "level": "committee",
+        "description": "d",
+        "recommendations": [recommendation.pk],
+        "version": HUGE,
+    }
     form = ActionPlanForm(data, partnership=partnership)
     assert not form.is_valid()
     assert "version" in form.errors

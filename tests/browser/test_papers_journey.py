@@ -246,7 +246,9 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
     confirm.check()
     page.get_by_role("button", name="Issue and freeze the paper").click()
     expect(page).to_have_url(url(live_server, "reports:paper_detail", paper.pk))
-    expect(page.get_by_role("status").first).to_have_text("Paper issued. It is frozen; its PDF is being prepared and then stored.")
+    expect(page.get_by_role("status").first).to_have_text(
+        "Paper issued. It is frozen; its PDF is being prepared and then stored."
+    )
     about = page.get_by_role("region", name="About this paper")
     expect(about).to_contain_text(f"Issued {data.today:%-d %B %Y}")
     expect(about).to_contain_text("frozen")

@@ -1,0 +1,53 @@
+"""What is costly to render, cached per partnership and invalidated by any change to its plan.
+
+A page whose content is the whole plan (the dashboard, My actions, the bulk-update sheet) is rendered once per
+*version* of the partnership's plan and served from the cache until the plan changes. The version is read from the
+database on every request (one indexed query): the newest ``PlanChange`` of the partnership and the newest national
+one. Those marks are written by signal handlers (``reports.apps``: every model a plan page reads) inside the
+transaction of the change itself, so a page can never be served from a version older than a change committed
+before the request started. Cached values live in the process's own memory (``CACHES["plan"]``); two servers
+each keep their own copy, and both see the same versions.
+
+Only what is the same for every reader of the partnership may be cached here: no CSRF token, no user name, nothing
+rendered with the request.
+"""
+
+from django.core.cache import caches
+from django.db.models import OuterRef, Subquery
+
+from .models import Partnership, PlanChange
+
+CACHE_ALIAS = "plan"
+
+
+def mark_changed(partnership_id):
+    """Record that the partnership's plan changed (``None``: the national recommendations every plan answers)."""
+    PlanChange.objects.create(partnership_id=partnership_id)
+
+
+def version(partnership):
+    """The plan's current version: a string that changes whenever the partnership's plan or the national
+    recommendations change."""
+    newest = PlanChange.objects.order_by("-id").values("id")
+    local, national = (
+        Partnership.objects.filter(pk=partnership.pk)
+        .annotate(
+            local=Subquery(newest.filter(partnership=OuterRef("pk"))[:1]),
+            national=Subquery(newest.filter(partnership__isnull=True)[:1]),
+        )
+        .values_list("local", "national")
+        .get()
+    )
+    return f"{local or 0}.{national or 0}"
+
+
+def cached(partnership, name, parts, build):
+    """``build()``'s value for this version of ``partnership``'s plan: from the cache when it is there, else built
+    and kept. ``parts`` is everything else the value depends on (the day, a filter, an agency)."""
+    cache = caches[CACHE_ALIAS]
+    key = ":".join(["plan", str(partnership.pk), version(partnership), name, *(str(part) for part in parts)])
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value)
+    return value

@@ -1,0 +1,241 @@
+"""Pages whose content is the whole plan are cached per version of the plan (agencies/plan_cache.py): served from the
+cache while nothing changes, rebuilt after any change, and never shared across agencies, roles or partnerships."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from actions.models import Action, ActionRecommendation, ProgressUpdate, Status
+from agencies.models import Agency, Membership, Partnership, PlanChange
+from agencies.plan_cache import version
+from recommendations.models import ApplicabilityDecision, Finding, Recommendation, ReportSummary, SourceReport, Theme
+from reports import plan_changes
+from reports.models import Meeting
+from tests.actions.test_views import progress_data
+from tests.factories import (
+    ActionFactory,
+    AgencyFactory,
+    DecisionFactory,
+    FindingFactory,
+    MeetingFactory,
+    MembershipFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    ThemeFactory,
+)
+
+DASHBOARD = reverse("reports:dashboard")
+MY_ACTIONS = reverse("actions:my_actions")
+SHEET_CSV = reverse("actions:bulk_export_csv")
+
+
+def get(client, url, **params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def without_tokens(response):
+    """The page without its CSRF tokens (masked afresh on every request)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+@pytest.fixture
+def plan(partnership, agency, other_agency, recommendation):
+    today = timezone.localdate()
+    return [
+        ActionFactory(owner=agency, reference="SW-1", description="Action SW-1", due_date=today - datetime.timedelta(days=3),
+                      recommendations=[recommendation]),
+        ActionFactory(owner=other_agency, reference="H-1", description="Action H-1", due_date=today + datetime.timedelta(days=60),
+                      recommendations=[recommendation]),
+    ]  # fmt: skip
+
+
+# --- what makes a new version -----------------------------------------------------------------------------------
+
+
+def test_every_model_a_plan_page_reads_makes_a_new_version_when_saved_or_deleted(
+    partnership, other_partnership, agency, member, coordinator, recommendation
+):
+    """Each model in the registry, saved then deleted, moves its own partnership's version (a national one: every
+    partnership's), and never another partnership's."""
+
+    def versions():
+        return version(partnership), version(other_partnership)
+
+    action = ActionFactory(owner=agency, recommendations=[])
+    undecided = RecommendationFactory(report=recommendation.report)
+    makers = {
+        Agency: lambda: AgencyFactory(partnership=partnership),
+        Membership: lambda: MembershipFactory(agency=AgencyFactory(partnership=partnership)),
+        Action: lambda: ActionFactory(owner=agency, recommendations=[]),
+        ActionRecommendation: lambda: ActionRecommendation.objects.create(
+            action=action, recommendation=recommendation, position=9
+        ),
+        ProgressUpdate: lambda: ProgressUpdateFactory(action=action, author=member),
+        ApplicabilityDecision: lambda: DecisionFactory(
+            partnership=partnership, recommendation=undecided, decided_by=coordinator
+        ),
+        ReportSummary: lambda: ReportSummary.objects.create(
+            partnership=partnership, report=recommendation.report, heading="Our summary", body="Text."
+        ),
+        Meeting: lambda: MeetingFactory(partnership=partnership, date=datetime.date(2010, 1, 5)),
+        SourceReport: lambda: type(recommendation.report).objects.create(
+            slug="another", title="Another report", short_title="Another", published_on=datetime.date(2010, 1, 1)
+        ),
+        Theme: lambda: ThemeFactory(report=recommendation.report, title="A theme"),
+        Recommendation: lambda: RecommendationFactory(report=recommendation.report),
+        Finding: lambda: FindingFactory(report=recommendation.report),
+    }
+    assert set(makers) | {Partnership} == set(plan_changes.PARTNERSHIP_OF), "a model the pages read has no test"
+    for model, make in makers.items():
+        national = model in plan_changes.NATIONAL
+        before = versions()
+        instance = make()
+        saved = versions()
+        assert saved[0] != before[0], f"saving a {model.__name__} left the plan's version as it was"
+        assert (saved[1] != before[1]) == national, f"saving a {model.__name__} changed another partnership's plan"
+        if model is ProgressUpdate:
+            continue  # progress is append-only: an update is never deleted
+        instance.delete()
+        deleted = versions()
+        assert deleted[0] != saved[0], f"deleting a {model.__name__} left the plan's version as it was"
+        assert (deleted[1] != saved[1]) == national
+
+
+def test_a_new_version_becomes_visible_with_the_change_not_before(partnership, agency):
+    """The mark is written in the change's own transaction: a change rolled back leaves no new version."""
+    from django.db import transaction
+
+    before, marks = version(partnership), PlanChange.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        ActionFactory(owner=agency, recommendations=[])
+        assert version(partnership) != before  # the change's own transaction sees its new version
+        raise RuntimeError("the change fails")
+    assert version(partnership) == before
+    assert PlanChange.objects.count() == marks
+
+
+# --- the dashboard ----------------------------------------------------------------------------------------------
+
+
+def test_the_dashboard_is_served_from_the_cache_until_the_plan_changes(client_as, coordinator, member, plan):
+    client = client_as(coordinator)
+    first, built = get(client, DASHBOARD)
+    again, served = get(client, DASHBOARD)
+    assert served < built  # the plan is not read again: only the session, the user, the as-at links and the version
+    assert served <= 8  # session, user, membership, agency, partnership, the as-at links (2), the version
+    assert "dashboard" not in again.context  # nothing was built
+    assert without_tokens(again) == without_tokens(first)
+    assert "1 of 2 complete" not in first.content.decode()
+
+    # a member records the Social Work action complete through the form
+    action = plan[0]
+    response = client_as(member).post(
+        reverse("actions:record_progress", args=[action.pk]),
+        progress_data(action, status=Status.COMPLETE, percent_complete=100, note="Done."),
+    )
+    assert response.status_code == 302
+    after, rebuilt = get(client, DASHBOARD)
+    assert rebuilt == built
+    assert "1 of 2 complete" in after.content.decode()
+
+
+def test_the_dashboard_of_another_day_or_partnership_is_never_served_from_this_one(
+    client_as, coordinator, outsider, plan
+):
+    mine, _ = get(client_as(coordinator), DASHBOARD)
+    theirs, _ = get(client_as(outsider), DASHBOARD)
+    assert "2 actions" in mine.content.decode()
+    assert "0 actions" in theirs.content.decode()
+    past, _ = get(client_as(coordinator), DASHBOARD, as_at=(timezone.localdate() - datetime.timedelta(days=1)))
+    assert "0 actions" in past.content.decode()  # both actions were created today
+
+
+def test_the_cached_dashboard_holds_nothing_of_the_reader_who_built_it(client_as, coordinator, reader, plan):
+    coordinator.first_name, coordinator.last_name = "Carol", "Coordinator"
+    coordinator.save()
+    client_as(coordinator).get(DASHBOARD)
+    for_reader, queries = get(client_as(reader), DASHBOARD)
+    assert "dashboard" not in for_reader.context  # served from what the coordinator's request built
+    page = for_reader.content.decode()
+    assert "Carol" not in page
+
+
+# --- My actions -------------------------------------------------------------------------------------------------
+
+
+def test_my_actions_is_cached_per_agency_and_rebuilt_after_a_colleagues_update(
+    client_as, member, other_agency_member, agency, plan
+):
+    colleague = MembershipFactory(agency=agency).user
+    mine, built = get(client_as(member), MY_ACTIONS)
+    assert "Action SW-1" in mine.content.decode() and "Action H-1" not in mine.content.decode()
+    theirs, _ = get(client_as(other_agency_member), MY_ACTIONS)
+    assert "Action H-1" in theirs.content.decode() and "Action SW-1" not in theirs.content.decode()
+    for_colleague, served = get(client_as(colleague), MY_ACTIONS)
+    assert served < built and for_colleague.content.decode().count("SW-1") == mine.content.decode().count("SW-1")
+
+    action = plan[0]
+    assert "Overdue" in mine.content.decode()
+    client_as(colleague).post(
+        reverse("actions:record_progress", args=[action.pk]),
+        progress_data(action, due_date=(timezone.localdate() + datetime.timedelta(days=10)).isoformat(),
+                      revision_reason="Waiting for the new guidance."),
+    )  # fmt: skip
+    after, rebuilt = get(client_as(member), MY_ACTIONS)
+    assert rebuilt == built
+    sections = after.context["page"].sections
+    assert [a.reference for a in sections[0].actions] == []  # no longer overdue
+    assert [a.reference for a in sections[1].actions] == ["SW-1"]  # due in the next 30 days
+
+
+# --- the bulk-update sheet --------------------------------------------------------------------------------------
+
+
+def test_the_sheet_is_cached_per_scope_and_carries_each_actions_new_version(client_as, member, coordinator, plan):
+    as_member = client_as(member).get(SHEET_CSV).content.decode()
+    as_coordinator = client_as(coordinator).get(SHEET_CSV).content.decode()
+    assert "SW-1" in as_member and "H-1" not in as_member
+    assert "SW-1" in as_coordinator and "H-1" in as_coordinator
+
+    action = plan[0]
+    client_as(member).post(
+        reverse("actions:record_progress", args=[action.pk]),
+        progress_data(action, status=Status.IN_PROGRESS, percent_complete=20, note="Begun."),
+    )
+    action.refresh_from_db()
+    row = next(line for line in client_as(member).get(SHEET_CSV).content.decode().splitlines() if "SW-1" in line)
+    assert row.startswith(f"{action.pk},{action.version},")  # the new version: the next upload is not a conflict
+    assert ",in_progress,20," in row
+
+
+# --- the paper page ---------------------------------------------------------------------------------------------
+
+
+def test_the_paper_body_is_rendered_again_after_the_draft_changes(client_as, coordinator, plan, partnership):
+    from reports import services
+
+    meeting = MeetingFactory(partnership=partnership, date=timezone.localdate())
+    paper = services.paper_create(
+        partnership=partnership, created_by=coordinator, reports=[plan[0].links.get().recommendation.report],
+        meeting=meeting, title="Progress to the COG", purpose="To report.", proposals="Progress.",
+        recommendation="Note.", prepared_by_name="A Chair", prepared_by_role="Chair", signed_on=meeting.date,
+        as_at=meeting.date,
+    )  # fmt: skip
+    client = client_as(coordinator)
+    url = paper.get_absolute_url()
+    first, built = get(client, url)
+    again, served = get(client, url)
+    assert without_tokens(again) == without_tokens(first) and served < built
+    assert "Progress to the COG" in first.content.decode()
+
+    services.paper_update(paper=paper, reports=list(paper.reports.all()), title="Second progress report to the COG")
+    after, _ = get(client, url)
+    assert "Second progress report to the COG" in after.content.decode()
