@@ -2,7 +2,16 @@ import datetime
 
 from django.contrib import admin
 
-from .models import Agency, AuditEntry, Invitation, Membership, MembershipEvent, Partnership, StoredFile
+from .models import (
+    Agency,
+    AuditEntry,
+    Invitation,
+    Membership,
+    MembershipEvent,
+    Partnership,
+    PlanChange,
+    StoredFile,
+)
 
 
 class ReadOnlyAdminMixin:
@@ -108,3 +117,12 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PlanChange)
+class PlanChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """When each partnership's plan last changed (the versions under which plan pages are cached)."""
+
+    list_display = ["id", "partnership", "at"]
+    list_filter = ["partnership"]
+    list_select_related = ["partnership"]
