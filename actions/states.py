@@ -43,7 +43,7 @@ class ActionState:
     @classmethod
     def of(cls, action, *, with_reports=False):
         """The state of a live action; ``last_update`` and (``with_reports``) the links as ``for_lists`` loads them."""
-        links = action.links.all() if with_reports else ()
+        links = action.answered_links if with_reports else ()
         return cls(
             id=action.pk,
             reference=action.reference,

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -48,10 +50,34 @@ def my_actions(request):
 
 
 class ActionListView(FilterView):
+    """The partnership's actions, filtered, sorted and paged. Below its "as at" control the page is the same for
+    every reader of the partnership asking the same query, so that part is rendered once per version of the plan,
+    day and query (``agencies.plan_cache``)."""
+
     filterset_class = ActionFilter
-    template_name = "actions/action_list.html"
+    template_name = "actions/_action_list_body.html"  # the cached part; the page around it is action_list.html
     paginate_by = 50
     http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        partnership = partnership_of(request.user)
+        today = timezone.localdate()
+        self.as_at = read_as_at(request, partnership, today)
+        query = urlencode(sorted((key, value) for key, values in request.GET.lists() for value in values))
+
+        def body():
+            response = super(ActionListView, self).get(request, *args, **kwargs)
+            return render_to_string(self.template_name, response.context_data)
+
+        keep = request.GET.copy()
+        keep.pop("page", None)
+        keep.pop("sort", None)
+        context = {
+            "body": cached(partnership, "action-list", [today, query], body),
+            "as_at": self.as_at,
+            "as_at_keep": [(key, value) for key, values in keep.lists() if key != "as_at" for value in values],
+        }
+        return render(request, "actions/action_list.html", context)
 
     def get_queryset(self):
         return Action.objects.for_user(self.request.user).for_lists(timezone.localdate()).order_by("sort_key")
@@ -59,7 +85,6 @@ class ActionListView(FilterView):
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["partnership"] = partnership_of(self.request.user)
-        self.as_at = read_as_at(self.request, kwargs["partnership"], timezone.localdate())
         kwargs["as_at"] = self.as_at.day
         return kwargs
 
@@ -68,11 +93,10 @@ class ActionListView(FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
-        query.pop("sort", None)
+        context["sort"] = query.pop("sort", [""])[0]
         context["filter_query"] = query.urlencode()
         context["filters_applied"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort", "as_at"))
         context["as_at"] = self.as_at
-        context["as_at_keep"] = [(key, value) for key, values in query.lists() if key != "as_at" for value in values]
         return context
 
 

@@ -43,7 +43,10 @@ def version(partnership):
 
 def cached(partnership, name, parts, build):
     """``build()``'s value for this version of ``partnership``'s plan: from the cache when it is there, else built
-    and kept. ``parts`` is everything else the value depends on (the day, a filter, an agency)."""
+    and kept. ``parts`` is everything else the value depends on (the day, a filter, an agency). Without a
+    partnership (a user who belongs to none) nothing is cached."""
+    if partnership is None:
+        return build()
     cache = caches[CACHE_ALIAS]
     key = ":".join(["plan", str(partnership.pk), version(partnership), name, *(str(part) for part in parts)])
     value = cache.get(key)

@@ -63,7 +63,11 @@ def recommendation_detail(request, slug, reference):
         ActionRecommendation.objects.filter(recommendation=rec, action__in=Action.objects.for_user(request.user))
         .select_related("action__owner")
         .prefetch_related(
-            Prefetch("action__links", queryset=ActionRecommendation.objects.select_related("recommendation__report"))
+            Prefetch(
+                "action__links",
+                queryset=ActionRecommendation.objects.select_related("recommendation__report").order_by("-is_primary"),
+                to_attr="loaded_links",
+            )
         )
         .order_by("position")
     )

@@ -31,11 +31,12 @@ def paper_context(paper):
 
 def paper_body_html(paper):
     """The paper's body as the paper page shows it (``_paper_body.html``), from the cache while the paper, its meeting
-    and its partnership's name are as they were when it was rendered."""
+    and its partnership's name are as they were when it was rendered. Issuing writes through ``QuerySet.update``,
+    which leaves ``updated_at`` alone: the status and issue time are in the key for that."""
     meeting = paper.meeting
     key = ":".join(
-        ["paper-body", str(paper.pk), paper.updated_at.isoformat(), str(meeting.pk), meeting.body, str(meeting.date),
-         str(paper.partnership_id), paper.partnership.name]
+        ["paper-body", str(paper.pk), str(paper.updated_at), paper.status, str(paper.issued_at),
+         str(paper.generated_at), str(meeting.pk), meeting.body, str(meeting.date), paper.partnership.name]
     )  # fmt: skip
     cache = caches[CACHE_ALIAS]
     body = cache.get(key)

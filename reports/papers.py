@@ -23,7 +23,7 @@ from actions.ordering import natural_sort_key
 from actions.rag import Rag, rag_for
 from actions.status import Status, percent_display
 from agencies.models import Agency
-from recommendations.models import ApplicabilityDecision, Finding, Recommendation, Theme
+from recommendations.models import ApplicabilityDecision, Finding, Recommendation
 
 from . import appendices, charts
 from .history import (
@@ -261,6 +261,11 @@ def _load(partnership, as_at, reports):
     for link in links:
         report_ids_of[link["action_id"]][link["recommendation__report_id"]] = None
     meeting = Meeting.objects.last_for(partnership, as_at)
+    recommendations = list(
+        Recommendation.objects.filter(report_id__in=report_ids)
+        .select_related("theme")
+        .order_by("report_id", "position")
+    )  # with their themes, in one query
     circumstances = defaultdict(list)
     for f in Finding.objects.filter(report_id__in=report_ids, kind=Finding.Kind.CIRCUMSTANCE).order_by("position"):
         circumstances[f.recommendation_id].append(f.text)
@@ -277,8 +282,8 @@ def _load(partnership, as_at, reports):
         ),
         notes=latest_notes(partnership, moment),
         links=links,
-        themes={t.pk: t for t in Theme.objects.filter(report_id__in=report_ids)},
-        recommendations=list(Recommendation.objects.filter(report_id__in=report_ids).order_by("report_id", "position")),
+        themes={rec.theme_id: rec.theme for rec in recommendations if rec.theme_id},
+        recommendations=recommendations,
         circumstances=circumstances,
         decisions=decisions_as_at(partnership, moment, report_ids),
         summaries=appendices.summaries(partnership, report_ids),

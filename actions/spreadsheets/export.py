@@ -23,7 +23,7 @@ def export_queryset(user):
     return (
         updatable_actions(user)
         .select_related("owner")
-        .prefetch_related(Prefetch("links", queryset=links))
+        .prefetch_related(Prefetch("links", queryset=links, to_attr="loaded_links"))
         .order_by("sort_key")
     )
 
@@ -32,7 +32,8 @@ def export_rows(actions):
     """One list of cell values per action, in COLUMNS order; dates as datetime.date, text not yet neutralised."""
     for action in actions:
         recommendations = "; ".join(
-            f"{link.recommendation.report.short_title} {link.recommendation.reference}" for link in action.links.all()
+            f"{link.recommendation.report.short_title} {link.recommendation.reference}"
+            for link in action.answered_links
         )
         yield [
             action.pk,

@@ -90,10 +90,11 @@ AS_AT = 2
 
 PAGES = {
     # page: (address for recommendation 12, query bound, what the page must say for n actions)
-    "action list": (lambda rec: reverse("actions:list"), 12 + AS_AT, lambda n: f"<strong>{n}</strong> actions found."),
+    # + 1 on each list page for the plan's version (agencies/plan_cache.py)
+    "action list": (lambda rec: reverse("actions:list"), 13 + AS_AT, lambda n: f"<strong>{n}</strong> actions found."),
     "action list, filtered and sorted": (
         lambda rec: reverse("actions:list") + f"?recommendation={rec.pk}&q=number&sort=-rag",
-        13 + AS_AT,  # one more: the chosen recommendation is looked up to validate the filter
+        14 + AS_AT,  # one more: the chosen recommendation is looked up to validate the filter
         lambda n: f"<strong>{n}</strong> actions found with these filters.",
     ),
     "my actions": (

@@ -322,7 +322,7 @@ def test_the_spreadsheets_neutralise_cells_that_a_spreadsheet_would_run(
 
 # --- queries -------------------------------------------------------------------------------------------------------
 
-QUERY_BOUND = 14
+QUERY_BOUND = 13  # the plan, its national recommendations (with their themes), decisions and summaries
 
 
 def _plan(partnership, agencies, size):
@@ -345,3 +345,31 @@ def test_generation_takes_the_same_number_of_queries_however_many_actions(
     with django_assert_max_num_queries(QUERY_BOUND):
         content = papers.generate(partnership=partnership, as_at=datetime.date.today(), reports=reports)
     assert content["overall"]["actions"] == size
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_regenerating_a_draft_takes_the_same_requests_queries_however_many_actions(
+    partnership, agency, other_agency, coordinator, client_as, size
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MeetingFactory
+
+    reports = _plan(partnership, [agency, other_agency], size)
+    meeting = MeetingFactory(partnership=partnership, date=datetime.date.today())
+    paper = services.paper_create(
+        partnership=partnership, created_by=coordinator, reports=reports, meeting=meeting, title="Progress",
+        purpose="P.", proposals="P.", recommendation="Note.", prepared_by_name="A", prepared_by_role="Chair",
+        signed_on=meeting.date, as_at=meeting.date,
+    )  # fmt: skip
+    client = client_as(coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/reports/papers/{paper.pk}/regenerate/")
+    assert response.status_code == 302
+    # 4 to know the user and find the paper (the session, the user, the paper, their membership); 4 to lock it and
+    # read what it covers (the transaction, the locked row, its reports, the previous issued paper's date); the
+    # generation (QUERY_BOUND); 3 to write it (the issued-paper guard, the update, the end of the transaction)
+    assert len(queries) <= 4 + 4 + QUERY_BOUND + 3, "\n".join(q["sql"][:120] for q in queries)
+    bodies = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"reports_paper"."content"' in q["sql"]]
+    assert bodies == []  # the paper's stored content is written, never read

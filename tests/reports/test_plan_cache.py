@@ -168,6 +168,41 @@ def test_the_cached_dashboard_holds_nothing_of_the_reader_who_built_it(client_as
     assert "Carol" not in page
 
 
+# --- the action list -------------------------------------------------------------------------------------------
+
+
+def test_the_action_list_is_cached_per_query_and_rebuilt_after_a_change(client_as, coordinator, member, reader, plan):
+    url = reverse("actions:list")
+    first, built = get(client_as(coordinator), url)
+    again, served = get(client_as(coordinator), url)
+    assert served < built and "filter" not in again.context
+    assert without_tokens(again) == without_tokens(first)
+    assert "<strong>2</strong> actions found." in first.content.decode()
+
+    overdue, _ = get(client_as(coordinator), url, overdue="on")  # another query: built for itself
+    assert "<strong>1</strong> action found with these filters." in overdue.content.decode()
+
+    # the spreadsheet link is the user's (members and the coordinator update; readers do not), not the cache's
+    assert "Update several actions by spreadsheet" in get(client_as(member), url)[0].content.decode()
+    assert "Update several actions by spreadsheet" not in get(client_as(reader), url)[0].content.decode()
+
+    action = plan[1]  # Health's, due in 60 days: brought forward to yesterday, it becomes overdue
+    client_as(coordinator).post(
+        reverse("actions:record_progress", args=[action.pk]),
+        progress_data(action, due_date=(timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
+                      revision_reason="The inspection brought it forward."),
+    )  # fmt: skip
+    overdue, _ = get(client_as(coordinator), url, overdue="on")
+    assert "<strong>2</strong> actions found with these filters." in overdue.content.decode()
+
+
+def test_the_action_list_of_another_partnership_is_never_served_from_this_one(client_as, coordinator, outsider, plan):
+    url = reverse("actions:list")
+    assert "Action SW-1" in get(client_as(coordinator), url)[0].content.decode()
+    theirs = get(client_as(outsider), url)[0].content.decode()
+    assert "Action SW-1" not in theirs and "<strong>0</strong> actions found." in theirs
+
+
 # --- My actions -------------------------------------------------------------------------------------------------
 
 
@@ -239,3 +274,8 @@ def test_the_paper_body_is_rendered_again_after_the_draft_changes(client_as, coo
     services.paper_update(paper=paper, reports=list(paper.reports.all()), title="Second progress report to the COG")
     after, _ = get(client, url)
     assert "Second progress report to the COG" in after.content.decode()
+
+    services.paper_issue(paper=paper, issued_by=coordinator)
+    issued, _ = get(client, url)
+    assert "DRAFT" not in issued.content.decode()  # issuing changes no updated_at: the body is rendered again anyway
+    assert "Issued" in issued.content.decode()
