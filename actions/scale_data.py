@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from agencies.models import Agency, Membership, Partnership
+from agencies.plan_cache import mark_changed
 from recommendations.loading import default_fixture_paths
 from recommendations.models import ApplicabilityDecision, Recommendation
 from reports.models import Meeting
@@ -284,6 +285,7 @@ class _Partnership:
         self._meetings()
         self._decisions()
         self._actions()
+        mark_changed(self.partnership.pk)  # the rows above went in by bulk insert and COPY, which send no signals
         return self.counts
 
     def _people(self):
