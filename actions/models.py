@@ -44,25 +44,38 @@ class ActionQuerySet(models.QuerySet):
     def with_rag(self, today):
         return self.annotate(rag=rag_expression(today))
 
-    def for_lists(self, today):
-        """What every list of actions shows: RAG, owner, the recommendations answered (primary first) and
-        the time of the last progress update, in two queries however many actions there are."""
-        links = models.Prefetch(
-            "links",
-            queryset=ActionRecommendation.objects.select_related("recommendation__report").order_by("-is_primary"),
-            to_attr="loaded_links",  # a plain list: reading it builds no queryset (500 actions: 40 ms less)
-        )
+    def for_summary(self, today):
+        """What the figures of a list need: RAG, owner and the time of the last progress update, in one query.
+        The reports each action answers come from ``report_ids()``."""
         # A subquery, not Max() over a join: no GROUP BY over every update, and a page of 50 looks up 50 times
         # in the (action, created_at) index.
         latest_update = (
             ProgressUpdate.objects.filter(action=models.OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
         )
-        return (
-            self.with_rag(today)
-            .select_related("owner")
-            .prefetch_related(links)
-            .annotate(last_update=models.Subquery(latest_update))
+        return self.with_rag(today).select_related("owner").annotate(last_update=models.Subquery(latest_update))
+
+    def for_lists(self, today):
+        """What every list of actions shows: ``for_summary`` and the recommendations answered (primary first), in
+        two queries however many actions there are."""
+        links = models.Prefetch(
+            "links",
+            queryset=ActionRecommendation.objects.select_related("recommendation__report").order_by("-is_primary"),
+            to_attr="loaded_links",  # a plain list: reading it builds no queryset (500 actions: 40 ms less)
         )
+        return self.for_summary(today).prefetch_related(links)
+
+    def report_ids(self):
+        """{action id: the ids of the national reports it answers, its primary recommendation's first} for these
+        actions, in one query and without a model object per link (what the figures need of the links)."""
+        links = (
+            ActionRecommendation.objects.filter(action__in=self.order_by().values("pk"))
+            .order_by("action_id", "-is_primary", "pk")
+            .values_list("action_id", "recommendation__report_id")
+        )
+        result = {}
+        for action_id, report_id in links:
+            result.setdefault(action_id, {})[report_id] = None
+        return {action_id: tuple(ids) for action_id, ids in result.items()}
 
     def without_update_since(self, moment):
         """The database twin of ``ActionState.is_without_update_since``: open, no update since ``moment``."""

@@ -41,9 +41,9 @@ class ActionState:
     report_ids: tuple = ()
 
     @classmethod
-    def of(cls, action, *, with_reports=False):
-        """The state of a live action; ``last_update`` and (``with_reports``) the links as ``for_lists`` loads them."""
-        links = action.answered_links if with_reports else ()
+    def of(cls, action, *, report_ids=()):
+        """The state of a live action, its ``last_update`` as ``for_summary`` loads it; ``report_ids`` as
+        ``ActionQuerySet.report_ids()`` gives them."""
         return cls(
             id=action.pk,
             reference=action.reference,
@@ -52,7 +52,7 @@ class ActionState:
             percent_complete=action.percent_complete,
             due_date=action.due_date,
             last_update=getattr(action, "last_update", None),
-            report_ids=tuple(dict.fromkeys(link.recommendation.report_id for link in links)),
+            report_ids=tuple(report_ids),
         )
 
     @property

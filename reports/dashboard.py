@@ -115,14 +115,16 @@ def build_dashboard(user, today, *, as_at=None):
     """Everything the dashboard shows, scoped to the user's partnership, in a fixed number of queries; with
     ``as_at`` (a past day), the plan as it stood at the end of that day, read as the papers read it."""
     partnership = partnership_of(user)
-    live = Action.objects.for_user(user).for_lists(as_at or today).order_by("due_date", "sort_key")
+    scope = Action.objects.for_user(user)
+    live = scope.for_summary(as_at or today).order_by("due_date", "sort_key")
     if as_at:
         today = as_at
         live = sorted(actions_as_they_stood(live, partnership, as_at), key=_by_due_date)
     meeting = Meeting.objects.last_for(partnership, today)
     since = meeting.started_at if meeting else None
     actions = {a.pk: a for a in live}
-    states = [ActionState.of(action, with_reports=True) for action in actions.values()]
+    report_ids = scope.report_ids()
+    states = [ActionState.of(action, report_ids=report_ids.get(pk, ())) for pk, action in actions.items()]
     overall = summarise(states, today=today, since=since, label="All actions")
     report_groups = _report_groups(partnership, actions, states, today, since, as_at)
     agency_groups = _agency_groups(actions, states, today, since)
