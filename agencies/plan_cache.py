@@ -12,6 +12,8 @@ Only what is the same for every reader of the partnership may be cached here: no
 rendered with the request.
 """
 
+import hashlib
+
 from django.core.cache import caches
 from django.db.models import OuterRef, Subquery
 
@@ -47,8 +49,19 @@ def cached(partnership, name, parts, build):
     partnership (a user who belongs to none) nothing is cached."""
     if partnership is None:
         return build()
+    return cached_under(key_for(name, partnership.pk, version(partnership), *parts), build)
+
+
+def key_for(name, *parts):
+    """A cache key any backend accepts (memcached refuses spaces and long keys): the name, then a digest of the
+    parts (names, dates, a query string)."""
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()
+    return f"{name}:{digest}"
+
+
+def cached_under(key, build):
+    """``build()``'s value, from the plan cache under ``key`` when it is there, else built and kept."""
     cache = caches[CACHE_ALIAS]
-    key = ":".join(["plan", str(partnership.pk), version(partnership), name, *(str(part) for part in parts)])
     value = cache.get(key)
     if value is None:
         value = build()

@@ -4,10 +4,9 @@ stored content, so an issued paper's outputs never change.
 """
 
 from django.contrib.staticfiles import finders
-from django.core.cache import caches
 from django.template.loader import render_to_string
 
-from agencies.plan_cache import CACHE_ALIAS
+from agencies.plan_cache import cached_under, key_for
 
 
 def _print_css():
@@ -34,16 +33,11 @@ def paper_body_html(paper):
     and its partnership's name are as they were when it was rendered. Issuing writes through ``QuerySet.update``,
     which leaves ``updated_at`` alone: the status and issue time are in the key for that."""
     meeting = paper.meeting
-    key = ":".join(
-        ["paper-body", str(paper.pk), str(paper.updated_at), paper.status, str(paper.issued_at),
-         str(paper.generated_at), str(meeting.pk), meeting.body, str(meeting.date), paper.partnership.name]
+    key = key_for(
+        "paper-body", paper.pk, paper.updated_at, paper.status, paper.issued_at, paper.generated_at,
+        meeting.pk, meeting.body, meeting.date, paper.partnership.name,
     )  # fmt: skip
-    cache = caches[CACHE_ALIAS]
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string("reports/_paper_body.html", paper_context(paper))
-        cache.set(key, body)
-    return body
+    return cached_under(key, lambda: render_to_string("reports/_paper_body.html", paper_context(paper)))
 
 
 def _pdf_properties(paper):
