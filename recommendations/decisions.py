@@ -25,13 +25,11 @@ def decision_record(*, partnership, recommendation, decision, reason, decided_by
 
 
 def decisions_by_recommendation(partnership, recommendations):
-    """{recommendation id: decision} for the partnership, in one query."""
+    """{recommendation id: decision, with who recorded it} for the partnership, in one query."""
     if partnership is None:
         return {}
-    return {
-        d.recommendation_id: d
-        for d in ApplicabilityDecision.objects.filter(partnership=partnership, recommendation__in=recommendations)
-    }
+    decisions = ApplicabilityDecision.objects.filter(partnership=partnership, recommendation__in=recommendations)
+    return {d.recommendation_id: d for d in decisions.select_related("decided_by")}
 
 
 def action_states_by_recommendation(partnership, recommendations):

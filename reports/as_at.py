@@ -70,7 +70,8 @@ def _quick_links(partnership, as_at):
     if as_at.last_meeting:
         days.append((f"Last meeting ({long_date(as_at.last_meeting.date)})", as_at.last_meeting.date))
     if partnership is not None:
-        issued = Paper.objects.issued().filter(partnership=partnership).select_related("meeting").order_by("-as_at")
+        issued = Paper.objects.issued().filter(partnership=partnership).without_bodies().select_related("meeting")
+        issued = issued.order_by("-as_at")
         days += [(f"Paper for the {paper.meeting} (as at {long_date(paper.as_at)})", paper.as_at) for paper in issued]
     seen, links = set(), []
     for label, day in days:

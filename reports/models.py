@@ -102,10 +102,14 @@ class Section(models.TextChoices):
     DECISIONS = "decisions", "The partnership's decision beside each recommendation"
 
 
+#: A paper's large columns.
+BODIES = ("content", "html", "pdf")
+
+
 class PaperQuerySet(models.QuerySet):
     def defaults_for(self, partnership):
         """What a new paper starts from: the covering report's standing words of the partnership's latest paper."""
-        previous = self.filter(partnership=partnership).order_by("-as_at", "-pk").first()
+        previous = self.filter(partnership=partnership).without_bodies().order_by("-as_at", "-pk").first()
         if previous is None:
             return {}
         return {name: getattr(previous, name) for name in PAPER_DEFAULT_FIELDS} | {
@@ -118,6 +122,11 @@ class PaperQuerySet(models.QuerySet):
 
     def issued(self):
         return self.filter(status=Paper.Status.ISSUED)
+
+    def without_bodies(self):
+        """Papers without their large columns (a 500-action paper's content is 2.6 MB, its PDF about 1 MB): for
+        lists, links and checks that never show a paper's body."""
+        return self.defer(*BODIES)
 
     def update(self, **kwargs):
         if self.filter(status=Paper.Status.ISSUED).exists():

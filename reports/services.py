@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from . import papers
 from .exports import render_paper_html
-from .models import Meeting, Paper, PaperPdf
+from .models import BODIES, Meeting, Paper, PaperPdf
 
 
 class PaperIssueError(Exception):
@@ -57,7 +57,7 @@ def paper_update(*, paper, reports, **fields):
 @transaction.atomic
 def paper_regenerate(*, paper):
     """Rebuild a draft's content from the plan as at its date (a draft can be regenerated at will)."""
-    paper = _locked_draft(paper, defer=("content", "html", "pdf"))  # written, not read
+    paper = _locked_draft(paper, defer=BODIES)  # written, not read
     paper.content = _generate(paper, list(paper.reports.all()))
     paper.generated_at = timezone.now()
     paper.save(update_fields=["content", "generated_at", "updated_at"])

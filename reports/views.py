@@ -14,7 +14,7 @@ from agencies import audit
 from . import exports, services, tables, word
 from .access import get_paper_for_user, meetings_for_user, papers_for_user, require_paper_preparer
 from .forms import IssueForm, MeetingForm, PaperForm
-from .models import Paper, PaperPdf
+from .models import BODIES, Paper, PaperPdf
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -29,7 +29,7 @@ CONTENT_TYPES = {
 
 @require_safe
 def meeting_list(request):
-    papers = Prefetch("papers", queryset=Paper.objects.defer("content", "html", "pdf"))  # no paper's bodies
+    papers = Prefetch("papers", queryset=Paper.objects.without_bodies())
     meetings = meetings_for_user(request.user).prefetch_related(papers)
     return render(request, "reports/meeting_list.html", {"meetings": meetings})
 
@@ -54,7 +54,7 @@ def meeting_create(request):
 
 @require_safe
 def paper_list(request):
-    papers = papers_for_user(request.user).select_related("meeting", "issued_by").defer("content", "html", "pdf")
+    papers = papers_for_user(request.user).select_related("meeting", "issued_by").without_bodies()
     return render(request, "reports/paper_list.html", {"papers": papers})
 
 
@@ -96,15 +96,11 @@ def paper_edit(request, pk):
     return render(request, "reports/paper_form.html", {"form": form, "paper": paper})
 
 
-#: A paper's large columns, left unread where a view does not need them (a 500-action paper's content is 2.6 MB).
-BLOBS = ("content", "html", "pdf")
-
-
 @require_safe
 def paper_detail(request, pk):
     """The paper in the page. Its body is rendered once per saved state of the paper (a 500-action paper is a few
     hundred kilobytes of HTML) and its stored content is read only to render it."""
-    paper = get_paper_for_user(request, pk, defer=BLOBS)
+    paper = get_paper_for_user(request, pk, defer=BODIES)
     return render(request, "reports/paper_detail.html", {"paper": paper, "body": exports.paper_body_html(paper)})
 
 
@@ -179,7 +175,7 @@ def paper_xlsx(request, pk):
 
 @require_POST
 def paper_regenerate(request, pk):
-    paper = get_paper_for_user(request, pk, write=True, defer=BLOBS)
+    paper = get_paper_for_user(request, pk, write=True, defer=BODIES)
     services.paper_regenerate(paper=paper)
     messages.success(request, "Draft regenerated from the plan as it stands.")
     return redirect(paper)

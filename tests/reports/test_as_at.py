@@ -124,3 +124,24 @@ def test_a_closed_record_opens_as_at_its_last_meeting_and_a_live_one_today(
     assert response["Location"] == f"{DASHBOARD}?as_at=2009-10-01"
     MeetingFactory(partnership=partnership, body="cpc", date=timezone.localdate() - datetime.timedelta(days=10))
     assert client_as(coordinator).get(reverse("home"))["Location"] == DASHBOARD
+
+
+def test_the_quick_links_name_every_issued_paper_without_reading_any_papers_body(
+    client_as, coordinator, reader, make_paper
+):
+    """The as-at control on every list page links to each issued paper's day: it reads their dates and meetings,
+    never their content, HTML or PDF (megabytes each for a large plan)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for day in (datetime.date(2009, 9, 2), datetime.date(2009, 12, 2)):
+        services.paper_issue(paper=make_paper(as_at=day, title=f"Paper of {day}"), issued_by=coordinator)
+    for url in (reverse("reports:dashboard"), reverse("actions:list"), reverse("reports:paper_list")):
+        with CaptureQueriesContext(connection) as queries:
+            response = client_as(reader).get(url)
+        assert response.status_code == 200, url
+        assert "(as at 2 December 2009)" in response.content.decode() or url == reverse("reports:paper_list")
+        bodies = [
+            q["sql"] for q in queries if '"reports_paper"."content"' in q["sql"] or '"reports_paper"."pdf"' in q["sql"]
+        ]
+        assert bodies == [], url
