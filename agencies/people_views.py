@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import access, services
+from . import access, backends, services
 from .forms import AcceptForm, AgencyForm, InviteForm, MemberForm, PartnershipForm
 from .models import Invitation, MembershipEvent, Partnership
 
@@ -153,7 +153,7 @@ def accept(request, token):
             )
         except services.InvitationError as exc:
             return render(request, "agencies/invitation_invalid.html", {"reason": str(exc)}, status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=backends.PATH)
         messages.success(request, f"Welcome. Your username is {user.username}.")
         return redirect("home")
     return render(

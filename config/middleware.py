@@ -37,7 +37,7 @@ class HostileInputMiddleware:
 class SessionGuardMiddleware:
     """End a session after SESSION_IDLE_TIMEOUT seconds without a request (SESSION_COOKIE_AGE bounds it anyway).
 
-    A deactivated user is already anonymous here (ModelBackend.get_user refuses inactive users); their session is
+    A deactivated user is already anonymous here (the backend's get_user refuses inactive users); their session is
     flushed so nothing of it lingers.
     """
 

@@ -251,7 +251,9 @@ MIDDLEWARE += [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username before the password is checked
-    "django.contrib.auth.backends.ModelBackend",  # refuses inactive users, at sign-in and at every request
+    # Django's ModelBackend (inactive users refused at sign-in and at every request), reading the person's membership
+    # with them. Sessions signed in through ModelBackend before it (earlier releases) sign in again once.
+    "agencies.backends.MembershipBackend",
 ]
 
 #: Sign-in throttling (django-axes): a username, and a username from one address, is locked after

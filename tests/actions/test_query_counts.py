@@ -90,20 +90,21 @@ AS_AT = 2
 
 PAGES = {
     # page: (address for recommendation 12, query bound, what the page must say for n actions)
-    # + 1 on each list page for the plan's version (agencies/plan_cache.py)
-    "action list": (lambda rec: reverse("actions:list"), 13 + AS_AT, lambda n: f"<strong>{n}</strong> actions found."),
+    # The user comes with their membership, agency and partnership (agencies/backends.py); + 1 on each cached page
+    # for the plan's version (agencies/plan_cache.py)
+    "action list": (lambda rec: reverse("actions:list"), 10 + AS_AT, lambda n: f"<strong>{n}</strong> actions found."),
     "action list, filtered and sorted": (
         lambda rec: reverse("actions:list") + f"?recommendation={rec.pk}&q=number&sort=-rag",
-        14 + AS_AT,  # one more: the chosen recommendation is looked up to validate the filter
+        11 + AS_AT,  # one more: the chosen recommendation is looked up to validate the filter
         lambda n: f"<strong>{n}</strong> actions found with these filters.",
     ),
     "my actions": (
         lambda rec: reverse("actions:my_actions"),
-        9,  # 8 to build it, + 1 for the plan's version (agencies/plan_cache.py); 6 once it is cached
+        6,  # 5 to build it, + 1 for the plan's version (agencies/plan_cache.py); 3 once it is cached
         lambda n: f"{(n + 1) // 2} actions owned by Social Work Services.",
     ),
-    "report page": (lambda rec: rec.report.get_absolute_url(), 9 + AS_AT, lambda n: f"{n} actions:"),
-    "recommendation page": (lambda rec: rec.get_absolute_url(), 12 + AS_AT, lambda n: "Action number 4"),
+    "report page": (lambda rec: rec.report.get_absolute_url(), 6 + AS_AT, lambda n: f"{n} actions:"),
+    "recommendation page": (lambda rec: rec.get_absolute_url(), 9 + AS_AT, lambda n: "Action number 4"),
 }
 
 

@@ -204,11 +204,12 @@ def test_the_number_of_queries_does_not_grow_with_the_actions(
         if n % 4 == 0:
             ProgressUpdateFactory(action=action, author=member)
     client = client_as(coordinator)
-    # 8 for the plan, + 7 fixed: the as-at quick links (last meeting, issued papers), every report with its
-    # decisions (reports, recommendations, decisions), the agencies with no active member and the plan's version
-    with django_assert_max_num_queries(15):
+    # 5 for the plan (the user comes with their partnership), + 7 fixed: the as-at quick links (last meeting,
+    # issued papers), every report with its decisions (reports, recommendations, decisions), the agencies with no
+    # active member and the plan's version
+    with django_assert_max_num_queries(12):
         response = client.get(URL)
     assert response.context["dashboard"].overall.total == count
-    with django_assert_max_num_queries(19):  # as at a day: the history engine's reads in place of the live ones
+    with django_assert_max_num_queries(16):  # as at a day: the history engine's reads in place of the live ones
         response = client.get(URL, {"as_at": days(-1).isoformat()})
     assert response.context["dashboard"].overall.total == 0  # all created today: not there yesterday

@@ -225,7 +225,7 @@ def test_manage_py_db_worker_in_its_own_process_prepares_a_drafts_pdf(coordinato
     assert bytes(PaperPdf.objects.get(pk=request.pk).pdf).startswith(b"%PDF")
 
 
-@pytest.mark.parametrize("name, queries", [("paper_pdf", 7), ("paper_pdf_status", 5)])
+@pytest.mark.parametrize("name, queries", [("paper_pdf", 6), ("paper_pdf_status", 4)])  # the user with their membership
 def test_the_pdf_pages_take_the_same_queries_for_a_short_and_a_long_paper(
     client_as, coordinator, make_paper, make_action, name, queries, django_assert_num_queries
 ):

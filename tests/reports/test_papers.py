@@ -367,9 +367,9 @@ def test_regenerating_a_draft_takes_the_same_requests_queries_however_many_actio
     with CaptureQueriesContext(connection) as queries:
         response = client.post(f"/reports/papers/{paper.pk}/regenerate/")
     assert response.status_code == 302
-    # 4 to know the user and find the paper (the session, the user, the paper, their membership); 4 to lock it and
+    # 3 to know the user and find the paper (the session, the user with their membership, the paper); 4 to lock it and
     # read what it covers (the transaction, the locked row, its reports, the previous issued paper's date); the
     # generation (QUERY_BOUND); 3 to write it (the issued-paper guard, the update, the end of the transaction)
-    assert len(queries) <= 4 + 4 + QUERY_BOUND + 3, "\n".join(q["sql"][:120] for q in queries)
+    assert len(queries) <= 3 + 4 + QUERY_BOUND + 3, "\n".join(q["sql"][:120] for q in queries)
     bodies = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and '"reports_paper"."content"' in q["sql"]]
     assert bodies == []  # the paper's stored content is written, never read

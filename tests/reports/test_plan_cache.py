@@ -130,7 +130,7 @@ def test_the_dashboard_is_served_from_the_cache_until_the_plan_changes(client_as
     first, built = get(client, DASHBOARD)
     again, served = get(client, DASHBOARD)
     assert served < built  # the plan is not read again: only the session, the user, the as-at links and the version
-    assert served <= 8  # session, user, membership, agency, partnership, the as-at links (2), the version
+    assert served <= 5  # the session, the user (with their partnership), the as-at links (2), the version
     assert "dashboard" not in again.context  # nothing was built
     assert without_tokens(again) == without_tokens(first)
     assert "1 of 2 complete" not in first.content.decode()
