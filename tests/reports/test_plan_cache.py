@@ -279,3 +279,21 @@ def test_the_paper_body_is_rendered_again_after_the_draft_changes(client_as, coo
     issued, _ = get(client, url)
     assert "DRAFT" not in issued.content.decode()  # issuing changes no updated_at: the body is rendered again anyway
     assert "Issued" in issued.content.decode()
+
+
+def test_pruning_keeps_each_plans_version_and_deletes_the_marks_before_it(partnership, other_partnership, agency):
+    from agencies.services import prune_audit
+
+    for _ in range(3):
+        ActionFactory(owner=agency, recommendations=[])
+    RecommendationFactory()  # a national change
+    AgencyFactory(partnership=other_partnership)
+    versions = version(partnership), version(other_partnership)
+    marks = PlanChange.objects.count()
+
+    counts = prune_audit(now=timezone.now(), retention_days=730)
+
+    assert counts["superseded plan versions"] == marks - PlanChange.objects.count() > 0
+    assert (version(partnership), version(other_partnership)) == versions
+    assert PlanChange.objects.filter(partnership=partnership).count() == 1
+    assert PlanChange.objects.filter(partnership__isnull=True).count() == 1
