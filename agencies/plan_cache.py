@@ -59,9 +59,9 @@ def key_for(name, *parts):
     return f"{name}:{digest}"
 
 
-def cached_under(key, build):
-    """``build()``'s value, from the plan cache under ``key`` when it is there, else built and kept."""
-    cache = caches[CACHE_ALIAS]
+def cached_under(key, build, alias=CACHE_ALIAS):
+    """``build()``'s value, from the cache ``alias`` under ``key`` when it is there, else built and kept."""
+    cache = caches[alias]
     value = cache.get(key)
     if value is None:
         value = build()

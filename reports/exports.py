@@ -37,7 +37,7 @@ def paper_body_html(paper):
         "paper-body", paper.pk, paper.updated_at, paper.status, paper.issued_at, paper.generated_at,
         meeting.pk, meeting.body, meeting.date, paper.partnership.name,
     )  # fmt: skip
-    return cached_under(key, lambda: render_to_string("reports/_paper_body.html", paper_context(paper)))
+    return cached_under(key, lambda: render_to_string("reports/_paper_body.html", paper_context(paper)), "papers")
 
 
 def _pdf_properties(paper):
