@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from agencies.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from agencies.models import Agency, Membership, Partnership
 from recommendations.models import Recommendation
 
@@ -264,20 +265,12 @@ def evidence_upload_to(instance, filename):
     return f"{instance.action.partnership.slug}/{instance.action.reference}/{filename}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Progress updates are append-only: they are never changed.")
-
-    def delete(self):
-        raise TypeError("Progress updates are append-only: they are never deleted.")
-
-
 class ProgressUpdateQuerySet(AppendOnlyQuerySet):
     def for_user(self, user):
         return self.filter(action__in=Action.objects.for_user(user))
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(AppendOnlyModel):
     """A dated, attributed record of a change to an action. The history is the audit trail."""
 
     action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
@@ -315,13 +308,6 @@ class ProgressUpdate(models.Model):
     def __str__(self):
         return f"{self.action.reference} update of {self.created_at:%d/%m/%Y %H:%M}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("Progress updates are append-only: they are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Progress updates are append-only: they are never deleted.")
 
     @property
     def percent_before_display(self):

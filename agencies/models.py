@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .append_only import AppendOnlyModel, AppendOnlyQuerySet
+
 
 class PartnershipQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -135,18 +137,12 @@ class Membership(models.Model):
         return self.role == self.Role.READER
 
 
-class AuditEntryQuerySet(models.QuerySet):
+class AuditEntryQuerySet(AppendOnlyQuerySet):
     """Audit entries are append-only: nothing in the application changes or deletes one.
 
     The one exception is ``prune``, run by ``manage.py prune_audit``, which removes entries older than the retention
     period the privacy notice promises.
     """
-
-    def update(self, **kwargs):
-        raise TypeError("Audit entries are append-only: they are never changed.")
-
-    def delete(self):
-        raise TypeError("Audit entries are append-only: they are only pruned after the retention period.")
 
     def prune(self, *, before):
         """Delete the entries recorded before ``before``; returns how many."""
@@ -154,7 +150,7 @@ class AuditEntryQuerySet(models.QuerySet):
         return deleted
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """Who did what, from where, when (stored in UTC), to what, and whether it was allowed."""
 
     class Action(models.TextChoices):
@@ -195,6 +191,8 @@ class AuditEntry(models.Model):
     path = models.CharField(max_length=300, blank=True)
     detail = models.TextField(blank=True)
 
+    instead_of_deleting = "they are only pruned after the retention period"
+
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
@@ -204,13 +202,6 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} UTC {self.username or '-'} {self.get_action_display()}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise TypeError("Audit entries are append-only: they are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit entries are append-only: they are only pruned after the retention period.")
 
 
 class StoredFile(models.Model):
@@ -267,9 +258,9 @@ class Invitation(models.Model):
         return f"{self.email} to {self.agency} ({self.get_role_display()})"
 
 
-class MembershipEvent(models.Model):
+class MembershipEvent(AppendOnlyModel):
     """One change to a partnership's people: an invitation, a new member, a role or agency change, a deactivation.
-    Append-only: written once, never edited or deleted."""
+    Append-only: written once, never edited or deleted (``agencies.append_only``)."""
 
     class Kind(models.TextChoices):
         PARTNERSHIP_CREATED = "partnership_created", "Partnership created"
@@ -310,13 +301,6 @@ class MembershipEvent(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.detail}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("History is append-only: an event is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("History is append-only: an event is never deleted.")
 
 
 class PlanChange(models.Model):
