@@ -8,6 +8,8 @@ the same transaction. Writes that bypass model signals (``QuerySet.update``, ``b
 ``generate_scale_data`` marks each partnership it fills.
 """
 
+from operator import attrgetter
+
 from django.db.models.signals import post_delete, post_save
 
 from actions.models import Action, ActionRecommendation, ProgressUpdate
@@ -17,32 +19,37 @@ from recommendations.models import ApplicabilityDecision, Finding, Recommendatio
 from reports.models import Meeting
 
 
-def _action_partnership(instance):
-    if type(instance)._meta.get_field("action").is_cached(instance):
-        return instance.action.partnership_id
-    return Action.objects.filter(pk=instance.action_id).values_list("partnership_id", flat=True).first()
+def _through(field, model):
+    """The partnership of the instance's ``field`` (its action, its agency): from the object when it is loaded,
+    else in one query (``None`` when it is gone, deleted with it)."""
+
+    def partnership_of(instance):
+        if type(instance)._meta.get_field(field).is_cached(instance):
+            return getattr(instance, field).partnership_id
+        rows = model.objects.filter(pk=getattr(instance, f"{field}_id")).values_list("partnership_id", flat=True)
+        return rows.first()
+
+    return partnership_of
 
 
-def _agency_partnership(agency_id):
-    return Agency.objects.filter(pk=agency_id).values_list("partnership_id", flat=True).first()
-
-
-#: model -> the partnership whose plan a saved or deleted instance belongs to (None: every partnership's)
+#: model -> the partnership whose plan a saved or deleted instance belongs to; ``None``: a national model, whose
+#: change is every partnership's
 PARTNERSHIP_OF = {
-    Partnership: lambda instance: instance.pk,
-    Agency: lambda instance: instance.partnership_id,
-    Membership: lambda instance: _agency_partnership(instance.agency_id),
-    Action: lambda instance: instance.partnership_id,
-    ActionRecommendation: _action_partnership,
-    ProgressUpdate: _action_partnership,
-    ApplicabilityDecision: lambda instance: instance.partnership_id,
-    ReportSummary: lambda instance: instance.partnership_id,
-    Meeting: lambda instance: instance.partnership_id,
-    SourceReport: lambda instance: None,
-    Theme: lambda instance: None,
-    Recommendation: lambda instance: None,
-    Finding: lambda instance: None,
+    Partnership: attrgetter("pk"),
+    Agency: attrgetter("partnership_id"),
+    Membership: _through("agency", Agency),
+    Action: attrgetter("partnership_id"),
+    ActionRecommendation: _through("action", Action),
+    ProgressUpdate: _through("action", Action),
+    ApplicabilityDecision: attrgetter("partnership_id"),
+    ReportSummary: attrgetter("partnership_id"),
+    Meeting: attrgetter("partnership_id"),
+    SourceReport: None,
+    Theme: None,
+    Recommendation: None,
+    Finding: None,
 }
+NATIONAL = {model for model, partnership_of in PARTNERSHIP_OF.items() if partnership_of is None}
 
 
 def _saved(sender, instance, **kwargs):
@@ -55,13 +62,12 @@ def _deleted(sender, instance, **kwargs):
 
 
 def _changed(sender, instance):
+    if sender in NATIONAL:
+        mark_changed(None)
+        return
     partnership_id = PARTNERSHIP_OF[sender](instance)
-    if partnership_id is None and sender not in NATIONAL:
-        return  # the row it belonged to is gone with it (a cascade from its partnership): nothing left to show
-    mark_changed(partnership_id)
-
-
-NATIONAL = {SourceReport, Theme, Recommendation, Finding}
+    if partnership_id is not None:  # else the row it belonged to is gone with it (a cascade): nothing left to show
+        mark_changed(partnership_id)
 
 
 def connect():
