@@ -308,7 +308,6 @@ class ProgressUpdate(AppendOnlyModel):
     def __str__(self):
         return f"{self.action.reference} update of {self.created_at:%d/%m/%Y %H:%M}"
 
-
     @property
     def percent_before_display(self):
         return percent_display(self.percent_before)

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -12,7 +11,7 @@ from django_filters.views import FilterView
 
 from agencies import audit
 from agencies.access import landing_url_name, membership_of, partnership_of, require_coordinator
-from agencies.plan_cache import cached
+from agencies.plan_cache import rendered
 from recommendations.models import ApplicabilityDecision
 from reports.as_at import opening_day, read_as_at
 from reports.member_lists import my_actions_page
@@ -41,11 +40,10 @@ def my_actions(request):
         return render(request, "actions/no_membership.html", status=403)
     today, agency = timezone.localdate(), membership.agency
 
-    def body():  # the same for every member of the agency: built once per version of the plan and day
-        page = my_actions_page(agency, Action.objects.for_user(request.user), today)
-        return render_to_string("actions/_my_actions_body.html", {"page": page, "agency": agency})
+    def body_context():  # the same for every member of the agency: built once per version of the plan and day
+        return {"page": my_actions_page(agency, Action.objects.for_user(request.user), today), "agency": agency}
 
-    body = cached(agency.partnership, "my-actions", [agency.pk, today], body)
+    body = rendered(agency.partnership, "actions/_my_actions_body.html", [agency.pk, today], body_context)
     return render(request, "actions/my_actions.html", {"body": body, "agency": agency})
 
 
@@ -60,20 +58,19 @@ class ActionListView(FilterView):
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, *args, **kwargs):
-        partnership = partnership_of(request.user)
+        self.partnership = partnership_of(request.user)
         today = timezone.localdate()
-        self.as_at = read_as_at(request, partnership, today)
+        self.as_at = read_as_at(request, self.partnership, today)
         query = urlencode(sorted((key, value) for key, values in request.GET.lists() for value in values))
 
-        def body():
-            response = super(ActionListView, self).get(request, *args, **kwargs)
-            return render_to_string(self.template_name, response.context_data)
+        def body_context():
+            return super(ActionListView, self).get(request, *args, **kwargs).context_data
 
         keep = request.GET.copy()
         keep.pop("page", None)
         keep.pop("sort", None)
         context = {
-            "body": cached(partnership, "action-list", [today, query], body),
+            "body": rendered(self.partnership, self.template_name, [today, query], body_context),
             "as_at": self.as_at,
             "as_at_keep": [(key, value) for key, values in keep.lists() if key != "as_at" for value in values],
         }
@@ -84,7 +81,7 @@ class ActionListView(FilterView):
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["partnership"] = partnership_of(self.request.user)
+        kwargs["partnership"] = self.partnership
         kwargs["as_at"] = self.as_at.day
         return kwargs
 

@@ -203,7 +203,6 @@ class AuditEntry(AppendOnlyModel):
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} UTC {self.username or '-'} {self.get_action_display()}"
 
 
-
 class StoredFile(models.Model):
     """A file kept in the database (see agencies.storage.DatabaseStorage): every application server reads the same
     rows and every database backup holds the files."""
@@ -300,7 +299,6 @@ class MembershipEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.detail}"
-
 
 
 class PlanChange(models.Model):

@@ -16,6 +16,7 @@ import hashlib
 
 from django.core.cache import caches
 from django.db.models import OuterRef, Subquery
+from django.template.loader import render_to_string
 
 from .models import Partnership, PlanChange
 
@@ -50,6 +51,14 @@ def cached(partnership, name, parts, build):
     if partnership is None:
         return build()
     return cached_under(key_for(name, partnership.pk, version(partnership), *parts), build)
+
+
+def rendered(partnership, template, parts, context):
+    """``template`` rendered with ``context()`` for this version of the plan, from the cache when it is there.
+
+    It is rendered without the request, so it cannot reach the user, their permissions (``can``) or a CSRF token:
+    what depends on them belongs in the page around it."""
+    return cached(partnership, template, parts, lambda: render_to_string(template, context()))
 
 
 def key_for(name, *parts):

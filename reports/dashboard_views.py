@@ -1,12 +1,11 @@
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from actions.models import Status
 from actions.rag import Rag
 from agencies.access import partnership_of
-from agencies.plan_cache import cached
+from agencies.plan_cache import rendered
 
 from .access import require_dashboard_reader
 from .as_at import read_as_at
@@ -21,22 +20,16 @@ def dashboard(request):
     partnership = partnership_of(request.user)
     as_at = read_as_at(request, partnership, timezone.localdate())
 
-    def body():
-        return render_to_string(
-            "reports/_dashboard_body.html",
-            {
-                "dashboard": build_dashboard(request.user, as_at.today, as_at=as_at.day),
-                "statuses": list(Status),
-                "rags": list(Rag),
-                "overdue_url": actions_list_url(overdue="on", sort="due"),
-                "red_url": actions_list_url(rag="red"),
-                "amber_url": actions_list_url(rag="amber"),
-            },
-        )
+    def body_context():
+        return {
+            "dashboard": build_dashboard(request.user, as_at.today, as_at=as_at.day),
+            "statuses": list(Status),
+            "rags": list(Rag),
+            "overdue_url": actions_list_url(overdue="on", sort="due"),
+            "red_url": actions_list_url(rag="red"),
+            "amber_url": actions_list_url(rag="amber"),
+        }
 
-    context = {
-        "partnership": partnership,
-        "as_at": as_at,
-        "body": cached(partnership, "dashboard", [as_at.today, as_at.day], body),
-    }
+    body = rendered(partnership, "reports/_dashboard_body.html", [as_at.today, as_at.day], body_context)
+    context = {"partnership": partnership, "as_at": as_at, "body": body}
     return render(request, "reports/dashboard.html", context)
