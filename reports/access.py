@@ -56,11 +56,12 @@ def papers_for_user(user):
     return papers if can_prepare_papers(user) else papers.issued()
 
 
-def get_paper_for_user(request, pk, *, write=False, defer=()):
+def get_paper_for_user(request, pk, *, write=False, bodies=True):
     """The paper, if the user's partnership owns it (else 404). A draft is the coordinator's until it is issued;
     preparing, regenerating and issuing are the coordinator's alone (403 for anyone else); an issued paper is
-    frozen (403 to any write)."""
-    papers = Paper.objects.for_user(request.user).select_related("meeting", "partnership").defer(*defer)
+    frozen (403 to any write). ``bodies=False`` leaves its content, HTML and PDF unread."""
+    papers = Paper.objects.for_user(request.user).select_related("meeting", "partnership")
+    papers = papers if bodies else papers.without_bodies()
     paper = get_object_or_404(papers, pk=pk)
     if (write or not paper.is_issued) and not can_prepare_papers(request.user):
         raise PermissionDenied("Only the coordinator prepares papers; others read them once issued.")

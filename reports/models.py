@@ -102,10 +102,6 @@ class Section(models.TextChoices):
     DECISIONS = "decisions", "The partnership's decision beside each recommendation"
 
 
-#: A paper's large columns.
-BODIES = ("content", "html", "pdf")
-
-
 class PaperQuerySet(models.QuerySet):
     def defaults_for(self, partnership):
         """What a new paper starts from: the covering report's standing words of the partnership's latest paper."""
@@ -126,7 +122,7 @@ class PaperQuerySet(models.QuerySet):
     def without_bodies(self):
         """Papers without their large columns (a 500-action paper's content is 2.6 MB, its PDF about 1 MB): for
         lists, links and checks that never show a paper's body."""
-        return self.defer(*BODIES)
+        return self.defer("content", "html", "pdf")
 
     def update(self, **kwargs):
         if self.filter(status=Paper.Status.ISSUED).exists():

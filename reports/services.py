@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from . import papers
 from .exports import render_paper_html
-from .models import BODIES, Meeting, Paper, PaperPdf
+from .models import Meeting, Paper, PaperPdf
 
 
 class PaperIssueError(Exception):
@@ -57,7 +57,7 @@ def paper_update(*, paper, reports, **fields):
 @transaction.atomic
 def paper_regenerate(*, paper):
     """Rebuild a draft's content from the plan as at its date (a draft can be regenerated at will)."""
-    paper = _locked_draft(paper, defer=BODIES)  # written, not read
+    paper = _locked_draft(paper, bodies=False)  # its content is written, not read
     paper.content = _generate(paper, list(paper.reports.all()))
     paper.generated_at = timezone.now()
     paper.save(update_fields=["content", "generated_at", "updated_at"])
@@ -139,8 +139,9 @@ def paper_delete(*, paper):
     _locked_draft(paper).delete()
 
 
-def _locked_draft(paper, defer=()):
-    locked = Paper.objects.select_for_update().select_related("partnership", "meeting").defer(*defer).get(pk=paper.pk)
+def _locked_draft(paper, bodies=True):
+    papers = Paper.objects.select_for_update().select_related("partnership", "meeting")
+    locked = (papers if bodies else papers.without_bodies()).get(pk=paper.pk)
     if locked.is_issued:
         raise PaperIssueError("The paper has been issued: it is frozen and can no longer be changed.")
     return locked

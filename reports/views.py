@@ -14,7 +14,7 @@ from agencies import audit
 from . import exports, services, tables, word
 from .access import get_paper_for_user, meetings_for_user, papers_for_user, require_paper_preparer
 from .forms import IssueForm, MeetingForm, PaperForm
-from .models import BODIES, Paper, PaperPdf
+from .models import Paper, PaperPdf
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -100,7 +100,7 @@ def paper_edit(request, pk):
 def paper_detail(request, pk):
     """The paper in the page. Its body is rendered once per saved state of the paper (a 500-action paper is a few
     hundred kilobytes of HTML) and its stored content is read only to render it."""
-    paper = get_paper_for_user(request, pk, defer=BODIES)
+    paper = get_paper_for_user(request, pk, bodies=False)
     return render(request, "reports/paper_detail.html", {"paper": paper, "body": exports.paper_body_html(paper)})
 
 
@@ -175,7 +175,7 @@ def paper_xlsx(request, pk):
 
 @require_POST
 def paper_regenerate(request, pk):
-    paper = get_paper_for_user(request, pk, write=True, defer=BODIES)
+    paper = get_paper_for_user(request, pk, write=True, bodies=False)
     services.paper_regenerate(paper=paper)
     messages.success(request, "Draft regenerated from the plan as it stands.")
     return redirect(paper)
