@@ -9,7 +9,7 @@ from .models import (
     Membership,
     MembershipEvent,
     Partnership,
-    PlanChange,
+    PlanVersion,
     StoredFile,
 )
 
@@ -119,10 +119,8 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(PlanChange)
-class PlanChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """When each partnership's plan last changed (the versions under which plan pages are cached)."""
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Each plan's version and when it last changed (the versions under which plan pages are cached)."""
 
-    list_display = ["id", "partnership", "at"]
-    list_filter = ["partnership"]
-    list_select_related = ["partnership"]
+    list_display = ["scope", "number", "changed_at"]

@@ -301,20 +301,21 @@ class MembershipEvent(AppendOnlyModel):
         return f"{self.get_kind_display()}: {self.detail}"
 
 
-class PlanChange(models.Model):
-    """A mark that a partnership's plan (or, with no partnership, the national recommendations every plan answers)
-    changed: written in the same transaction as the change, so it becomes visible exactly when the change does.
+class PlanVersion(models.Model):
+    """The version of one partnership's plan (``scope`` is its id) or of the national recommendations every plan
+    answers (``scope`` "national"): a counter that every change increments **in its own transaction**.
 
-    The newest mark's id is the plan's version (``agencies.plan_cache``): what is costly to render is cached under
-    it, and any change makes a new version, so no page is ever served from before a change it should show.
+    The increment is an ``UPDATE`` of this one row, so it holds the row's lock until the change commits or rolls
+    back: a second writer of the same plan waits for the first, and versions therefore follow the order in which
+    changes *commit*, never the order in which they began. A page cached under a version (``agencies.plan_cache``)
+    was built from data at least as new as that version, and any later commit makes a higher one.
     """
 
-    id = models.BigAutoField(primary_key=True)
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    NATIONAL = "national"
 
-    class Meta:
-        indexes = [models.Index(fields=["partnership", "id"], name="plan_change_newest")]
+    scope = models.CharField(max_length=20, primary_key=True)
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField()
 
     def __str__(self):
-        return f"Plan change {self.pk} ({self.partnership_id or 'national'})"
+        return f"Plan version {self.number} ({self.scope})"

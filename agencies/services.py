@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -44,33 +44,28 @@ def create_demo_users(*, partnership_slug, password, accounts=DEMO_ACCOUNTS):
 
 @transaction.atomic
 def prune_audit(*, now, retention_days, dry_run=False):
-    """Delete audit entries and failed sign-in records older than the retention period, ended sessions, and the
-    plan-change marks that are no longer any plan's version (``agencies.plan_cache``: only the newest counts).
+    """Delete audit entries and failed sign-in records older than the retention period, and ended sessions.
 
     Returns {what: how many}. The privacy notice promises this; cron runs it weekly (README).
     """
     from axes.models import AccessAttempt
     from django.contrib.sessions.models import Session
 
-    from .models import AuditEntry, PlanChange
+    from .models import AuditEntry
 
     before = now - datetime.timedelta(days=retention_days)
     entries = AuditEntry.objects.filter(created_at__lt=before)
     attempts = AccessAttempt.objects.filter(attempt_time__lt=before)
     sessions = Session.objects.filter(expire_date__lt=now)
-    newest = PlanChange.objects.order_by().values("partnership").annotate(newest=Max("id")).values("newest")
-    superseded = PlanChange.objects.exclude(pk__in=newest)
     counts = {
         "audit entries": entries.count(),
         "failed sign-in records": attempts.count(),
         "ended sessions": sessions.count(),
-        "superseded plan versions": superseded.count(),
     }
     if not dry_run:
         entries.prune(before=before)
         attempts.delete()
         sessions.delete()
-        superseded.delete()
     return counts
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, ActionRecommendation, ProgressUpdate, Status
-from agencies.models import Agency, Membership, Partnership, PlanChange
+from agencies.models import Agency, Membership, Partnership, PlanVersion
 from agencies.plan_cache import version
 from recommendations.models import ApplicabilityDecision, Finding, Recommendation, ReportSummary, SourceReport, Theme
 from reports import plan_changes
@@ -113,13 +113,13 @@ def test_a_new_version_becomes_visible_with_the_change_not_before(partnership, a
     """The mark is written in the change's own transaction: a change rolled back leaves no new version."""
     from django.db import transaction
 
-    before, marks = version(partnership), PlanChange.objects.count()
+    before, counters = version(partnership), list(PlanVersion.objects.values_list("scope", "number"))
     with pytest.raises(RuntimeError), transaction.atomic():
         ActionFactory(owner=agency, recommendations=[])
         assert version(partnership) != before  # the change's own transaction sees its new version
         raise RuntimeError("the change fails")
     assert version(partnership) == before
-    assert PlanChange.objects.count() == marks
+    assert list(PlanVersion.objects.values_list("scope", "number")) == counters
 
 
 # --- the dashboard ----------------------------------------------------------------------------------------------
@@ -279,21 +279,3 @@ def test_the_paper_body_is_rendered_again_after_the_draft_changes(client_as, coo
     issued, _ = get(client, url)
     assert "DRAFT" not in issued.content.decode()  # issuing changes no updated_at: the body is rendered again anyway
     assert "Issued" in issued.content.decode()
-
-
-def test_pruning_keeps_each_plans_version_and_deletes_the_marks_before_it(partnership, other_partnership, agency):
-    from agencies.services import prune_audit
-
-    for _ in range(3):
-        ActionFactory(owner=agency, recommendations=[])
-    RecommendationFactory()  # a national change
-    AgencyFactory(partnership=other_partnership)
-    versions = version(partnership), version(other_partnership)
-    marks = PlanChange.objects.count()
-
-    counts = prune_audit(now=timezone.now(), retention_days=730)
-
-    assert counts["superseded plan versions"] == marks - PlanChange.objects.count() > 0
-    assert (version(partnership), version(other_partnership)) == versions
-    assert PlanChange.objects.filter(partnership=partnership).count() == 1
-    assert PlanChange.objects.filter(partnership__isnull=True).count() == 1

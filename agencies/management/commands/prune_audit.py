@@ -7,8 +7,8 @@ from agencies.services import prune_audit
 
 class Command(BaseCommand):
     help = (
-        "Delete audit entries and failed sign-in records older than AUDIT_RETENTION_DAYS (default 730), ended "
-        "sessions and superseded plan versions. Run it weekly from cron."
+        "Delete audit entries and failed sign-in records older than AUDIT_RETENTION_DAYS (default 730), and ended "
+        "sessions. Run it weekly from cron."
     )
 
     def add_arguments(self, parser):
