@@ -2,6 +2,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
@@ -56,6 +57,18 @@ AS_AT_SORT_KEYS = {
 }
 
 
+class DayRangeField(django_filters.fields.DateRangeField):
+    """A range of days given as dates. django-filter's own gives datetimes (for a ``DateTimeField``): a due date is a
+    date, and the as-at list compares it in Python, where a date and a datetime cannot be compared."""
+
+    def compress(self, data_list):
+        return slice(*data_list) if data_list else None
+
+
+class DayRangeFilter(django_filters.DateFromToRangeFilter):
+    field_class = DayRangeField
+
+
 class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Search descriptions and notes")
     report = django_filters.ModelChoiceFilter(
@@ -74,7 +87,7 @@ class ActionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     rag = django_filters.ChoiceFilter(choices=Rag.choices, label="RAG")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue only", widget=forms.CheckboxInput)
-    due = django_filters.DateFromToRangeFilter(
+    due = DayRangeFilter(
         field_name="due_date",
         label="Due between",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
@@ -173,3 +186,29 @@ class ActionFilter(django_filters.FilterSet):
             | Q(timescale_text__icontains=value)
             | Exists(notes)
         )
+
+
+def cache_query(filterset_class, data, **kwargs):
+    """The query under which a cached list is kept: only the parameters the list understands, each as its form
+    cleaned it, so that unknown, repeated, reordered or differently written parameters share one entry. ``None``
+    when the list is not worth keeping: a free-text search (one person's question, answered by the database each
+    time) or a value the form refuses (shown with its error, built each time)."""
+    form = filterset_class(data, **kwargs).form
+    page = data.get("page", "1")
+    if not form.is_valid() or (form.cleaned_data.get("q") or "").strip() or not (page == "last" or page.isdigit()):
+        return None
+    parts = [("page", page if page == "last" else str(int(page)))]
+    for name, value in sorted(form.cleaned_data.items()):
+        if isinstance(value, slice):
+            value = (value.start, value.stop)
+        if value not in EMPTY_VALUES and value is not False and value != (None, None):
+            parts.append((name, _key_value(value)))
+    return parts
+
+
+def _key_value(value):
+    if isinstance(value, list | tuple):
+        return ",".join(_key_value(item) for item in value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return "" if value is None else str(value)

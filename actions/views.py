@@ -1,4 +1,3 @@
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,7 +16,7 @@ from reports.as_at import opening_day, read_as_at
 from reports.member_lists import my_actions_page
 
 from .access import can_update_action, get_action_for_user
-from .filters import ActionFilter
+from .filters import ActionFilter, cache_query
 from .forms import ActionPlanForm, ProgressForm
 from .models import Action, ProgressUpdate
 from .services import ConflictError, action_create, action_record_progress, action_update_plan
@@ -61,7 +60,6 @@ class ActionListView(FilterView):
         self.partnership = partnership_of(request.user)
         today = timezone.localdate()
         self.as_at = read_as_at(request, self.partnership, today)
-        query = urlencode(sorted((key, value) for key, values in request.GET.lists() for value in values))
 
         def body_context():
             return super(ActionListView, self).get(request, *args, **kwargs).context_data
@@ -69,8 +67,10 @@ class ActionListView(FilterView):
         keep = request.GET.copy()
         keep.pop("page", None)
         keep.pop("sort", None)
+        query = cache_query(ActionFilter, request.GET, partnership=self.partnership, as_at=self.as_at.day)
+        partnership = self.partnership if query is not None else None  # a query not worth keeping is built
         context = {
-            "body": rendered(self.partnership, self.template_name, [today, query], body_context),
+            "body": rendered(partnership, self.template_name, [today, self.as_at.day, query], body_context),
             "as_at": self.as_at,
             "as_at_keep": [(key, value) for key, values in keep.lists() if key != "as_at" for value in values],
         }

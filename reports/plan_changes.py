@@ -10,6 +10,7 @@ the same transaction. Writes that bypass model signals (``QuerySet.update``, ``b
 
 from operator import attrgetter
 
+from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
 
 from actions.models import Action, ActionRecommendation, ProgressUpdate
@@ -32,12 +33,23 @@ def _through(field, model):
     return partnership_of
 
 
+def _partnership_of_person(user):
+    """A person's partnership, through their membership (``None`` for someone who belongs to none)."""
+    rows = Membership.objects.filter(user_id=user.pk).values_list("agency__partnership_id", flat=True)
+    return rows.first()
+
+
+#: What a person's saves may change that no plan page shows: signing in, a new password.
+_UNSEEN_USER_FIELDS = frozenset({"last_login", "password"})
+
+
 #: model -> the partnership whose plan a saved or deleted instance belongs to; ``None``: a national model, whose
 #: change is every partnership's
 PARTNERSHIP_OF = {
     Partnership: attrgetter("pk"),
     Agency: attrgetter("partnership_id"),
     Membership: _through("agency", Agency),
+    get_user_model(): _partnership_of_person,  # active or not, and their name: who can update an agency's actions
     Action: attrgetter("partnership_id"),
     ActionRecommendation: _through("action", Action),
     ProgressUpdate: _through("action", Action),
@@ -52,7 +64,9 @@ PARTNERSHIP_OF = {
 NATIONAL = {model for model, partnership_of in PARTNERSHIP_OF.items() if partnership_of is None}
 
 
-def _saved(sender, instance, **kwargs):
+def _saved(sender, instance, update_fields=None, **kwargs):
+    if update_fields is not None and sender is get_user_model() and set(update_fields) <= _UNSEEN_USER_FIELDS:
+        return  # a sign-in or a new password changes nothing a plan page shows
     _changed(sender, instance)
 
 

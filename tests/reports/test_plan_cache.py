@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -69,11 +70,19 @@ def test_every_model_a_plan_page_reads_makes_a_new_version_when_saved_or_deleted
     def versions():
         return version(partnership), version(other_partnership)
 
+    def renamed(user):
+        before = versions()
+        user.last_name = "Renamed"
+        user.save()
+        assert versions()[0] != before[0], "a person's change of name left the plan's version as it was"
+        return user
+
     action = ActionFactory(owner=agency, recommendations=[])
     undecided = RecommendationFactory(report=recommendation.report)
     makers = {
         Agency: lambda: AgencyFactory(partnership=partnership),
         Membership: lambda: MembershipFactory(agency=AgencyFactory(partnership=partnership)),
+        User: lambda: renamed(MembershipFactory(agency=agency).user),
         Action: lambda: ActionFactory(owner=agency, recommendations=[]),
         ActionRecommendation: lambda: ActionRecommendation.objects.create(
             action=action, recommendation=recommendation, position=9
