@@ -3,12 +3,15 @@
     from agencies import audit
     audit.record(request, audit.Action.EVIDENCE_DOWNLOAD, obj=update)
 
-Entries are append-only (see AuditEntry). Times are stored in UTC; the admin reads and filters them.
+Entries are append-only (see AuditEntry). Times are stored in UTC; the admin reads and filters them. A secret a
+path carries (an invitation's token) is masked before it is written (config.secrets_in_paths).
 """
 
 import ipaddress
 
 from django.conf import settings
+
+from config.secrets_in_paths import mask_secrets, mask_text
 
 from .models import AuditEntry
 
@@ -49,6 +52,6 @@ def record(request, action, *, obj=None, outcome=Outcome.OK, detail="", user=Non
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=_clean(obj, 200) if obj is not None else "",
         outcome=outcome,
-        path=_clean(request.path, 300) if request is not None else "",
-        detail=_clean(detail, 2000),
+        path=_clean(mask_secrets(request.path), 300) if request is not None else "",
+        detail=_clean(mask_text(str(detail)), 2000),
     )

@@ -303,9 +303,46 @@ CONTENT_SECURITY_POLICY = (
 #: so every application server sees them and every database backup holds them. PRIVATE_MEDIA_ROOT is read only
 #: by the migration that moves files stored there by earlier versions into the database.
 
+#: Every handler masks the secrets a path may carry (an invitation's or a password reset's token) before anything is
+#: written: config.secrets_in_paths, the rule the audit log asks too. Django's own loggers ("django": request and
+#: security warnings, error emails; "django.server": runserver's requests) and gunicorn's (in each worker) are given
+#: these handlers in place of their own unmasked ones: gunicorn's access log then goes to stdout and its error log to
+#: stderr, in gunicorn's formats, which is what docs/deploy.md's `--access-logfile - --error-logfile -` asks.
+_MASKED = ["mask_secrets"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "mask_secrets": {"()": "config.secrets_in_paths.MaskSecretsFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+        "gunicorn.error": {
+            "format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": _MASKED},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": _MASKED},
+        "gunicorn.access": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "filters": _MASKED},
+        "gunicorn.error": {"class": "logging.StreamHandler", "formatter": "gunicorn.error", "filters": _MASKED},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": [*_MASKED, "require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},  # and, through the root, the console
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["gunicorn.access"], "level": "INFO", "propagate": False},
+        "gunicorn.error": {"handlers": ["gunicorn.error"], "level": "INFO", "propagate": False},
+    },
 }
