@@ -1,14 +1,12 @@
 """Account security pages (two-factor sign-in, unlocking), the privacy notice and the health check."""
 
 import segno
-from axes.models import AccessAttempt
-from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_otp import login as otp_login
 
-from . import audit, two_factor
+from . import audit, lockouts, two_factor
 from .access import require_coordinator
 from .forms import CodeForm, PasswordConfirmForm
 from .models import Membership
@@ -115,18 +113,15 @@ def locked_accounts(request):
     membership = require_coordinator(request.user)
     people = Membership.objects.filter(agency__partnership=membership.agency.partnership).select_related("user")
     usernames = {m.user.username: m.user for m in people}
-    locked = (
-        AccessAttempt.objects.filter(username__in=usernames, failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
-        .order_by("username")
-        .values_list("username", flat=True)
-        .distinct()
-    )
+    locked = lockouts.locked_usernames(usernames)
     if request.method == "POST":
         username = request.POST.get("username", "")
+        if username not in usernames:
+            raise Http404("No one of your partnership has that username.")
         if username not in locked:
-            messages.error(request, "That account is not locked, or is not one of your partnership's.")
+            messages.error(request, "That account is not locked.")
         else:
-            reset(username=username)
+            lockouts.unlock(username)
             audit.record(request, audit.Action.UNLOCKED, obj=usernames[username])
             messages.success(request, f"{username} may sign in again.")
         return redirect("locked_accounts")
