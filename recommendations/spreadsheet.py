@@ -7,20 +7,23 @@ the sheet, row and column of a bad value.
 
 import datetime
 import io
-import zipfile
 
 from django.utils.text import slugify
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from config.workbooks import WorkbookLimits, WorkbookRefused, open_workbook
 
 from .models import Finding
 from .records import FixtureError, Place
 
 #: An XLSX file is a zip: refuse one that would unpack to more than this (a "zip bomb").
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-#: Rows read per sheet at most, blank ones included.
+#: Rows per sheet at most, blank ones included.
 MAX_ROWS = 3000
+#: Columns per sheet at most; the widest sheet has 10.
+MAX_COLUMNS = 50
 LAST_ROW = 1000  # how far down the template's drop-downs reach
 
 #: sheet -> [(heading, field or None, width, help)]
@@ -201,6 +204,10 @@ def read_workbook(source):
     workbook = _open(source)
     try:
         rows = {name: _sheet_rows(source, workbook, name) for name in SHEETS if name in workbook.sheetnames}
+    except FixtureError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds of error on a damaged sheet; each means the same here
+        raise FixtureError(f"{source.name}: the workbook cannot be read (damaged, or not an Excel workbook).") from exc
     finally:
         workbook.close()
     for name in REQUIRED_SHEETS:
@@ -212,28 +219,20 @@ def read_workbook(source):
 
 
 def _open(source):
-    content = source.content
-    if not content.startswith(b"PK\x03\x04"):
-        raise FixtureError(f"{source.name}: not an Excel workbook (.xlsx), whatever its name says.")
+    """The workbook, opened through ``config.workbooks`` with a template's limits (read when called)."""
+    limits = WorkbookLimits(
+        kind="a report's template", rows=MAX_ROWS, columns=MAX_COLUMNS, unpacked_bytes=MAX_UNPACKED_BYTES
+    )
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise FixtureError(f"{source.name}: too large once unpacked to be a report's template.")
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except FixtureError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file; each means the same here
-        raise FixtureError(
-            f"{source.name}: the workbook cannot be opened (damaged, or not an Excel workbook)."
-        ) from exc
+        return open_workbook(source.content, limits=limits)
+    except WorkbookRefused as exc:
+        message = str(exc)
+        raise FixtureError(f"{source.name}: {message[:1].lower()}{message[1:]}") from exc
 
 
 def _sheet_rows(source, workbook, name):
-    """The sheet's rows as (row number, {heading: value}); FixtureError for a missing heading or too many rows."""
-    sheet = workbook[name]
-    sheet.reset_dimensions()  # read every row, whatever size the file claims
-    rows = sheet.iter_rows(values_only=True)
+    """The sheet's rows as (row number, {heading: value}); FixtureError for a missing heading."""
+    rows = workbook[name].iter_rows(values_only=True)
     header = [str(cell).strip().lower() if cell is not None else "" for cell in next(rows, None) or []]
     positions = {}
     for heading, *_ in SHEETS[name]:
@@ -246,8 +245,6 @@ def _sheet_rows(source, workbook, name):
         positions[heading] = header.index(heading.lower())
     result = []
     for number, cells in enumerate(rows, start=2):
-        if number > MAX_ROWS:
-            raise FixtureError(f'{source.name}: sheet "{name}" has more than {MAX_ROWS} rows.')
         values = {h: _clean(cells[i]) if i < len(cells) else "" for h, i in positions.items()}
         if any(values.values()):
             result.append((number, values))

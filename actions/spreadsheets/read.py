@@ -1,27 +1,31 @@
 """Reading an uploaded sheet into rows of text, refusing files that are not what they claim or too big.
 
-Rows are read as a stream and reading stops at the row limit, so the work of an upload is bounded whatever the file
-holds (a million-row workbook is refused in a fraction of a second).
+A workbook is opened by ``config.workbooks.open_workbook`` (the one door for uploaded workbooks), which refuses a
+sheet too long, too wide or too big before openpyxl reads it; a CSV file's rows are read as a stream and reading
+stops at the row limit. Either way the work of an upload is bounded whatever the file holds.
 """
 
 import csv
 import datetime
 import io
-import re
-import zipfile
-
-from openpyxl import load_workbook
 
 from config.middleware import CONTROL_CHARACTERS
+from config.workbooks import WorkbookLimits, WorkbookRefused, open_workbook
 
 from .columns import MAX_ROWS, MAX_UNPACKED_BYTES, MAX_UPLOAD_BYTES, READ_COLUMNS, REQUIRED_COLUMNS, SpreadsheetError
 
 #: Rows read in all, empty ones included, before a sheet is refused: reading stops there whatever the file holds.
 MAX_SCANNED_ROWS = 5 * MAX_ROWS
-#: Columns read from each row; the sheet has 13.
+#: Columns a row may have; the sheet has 13.
 MAX_COLUMNS = 100
-#: openpyxl reads a workbook's shared text table whole before the first row; a sheet of actions needs far less.
-MAX_SHARED_STRINGS_BYTES = 20 * 1024 * 1024
+#: What ``config.workbooks`` lets through as a sheet of actions, before openpyxl reads any of it.
+LIMITS = WorkbookLimits(
+    kind="a sheet of actions",
+    rows=MAX_SCANNED_ROWS,
+    columns=MAX_COLUMNS,
+    file_bytes=MAX_UPLOAD_BYTES,
+    unpacked_bytes=MAX_UNPACKED_BYTES,
+)
 
 
 def read_upload(upload):
@@ -50,69 +54,16 @@ def read_upload(upload):
 
 def _xlsx_rows(content):
     """A generator of the first sheet's rows (the "Actions" sheet if there is one), at most MAX_COLUMNS wide."""
-    if not content.startswith(b"PK\x03\x04"):
-        raise SpreadsheetError("The file is not a real Excel workbook (.xlsx), whatever its name says.")
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            shared_strings = sum(
-                info.file_size for info in archive.infolist() if "sharedstrings" in info.filename.lower()
-            )
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise SpreadsheetError("The workbook is too large once unpacked to be a sheet of actions.")
-        if shared_strings > MAX_SHARED_STRINGS_BYTES:  # openpyxl reads this table whole before the first row
-            raise SpreadsheetError("The workbook holds more text than a sheet of actions can.")
-        workbook = load_workbook(io.BytesIO(_with_dimensions(content)), read_only=True, data_only=True)
-    except SpreadsheetError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file; each means the same here
-        raise SpreadsheetError("The workbook cannot be opened: it is damaged or not an Excel workbook.") from exc
+        workbook = open_workbook(content, limits=LIMITS)
+    except WorkbookRefused as exc:
+        raise SpreadsheetError(str(exc)) from exc
     return _stream_sheet(workbook)
-
-
-_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
-
-
-def _with_dimensions(content):
-    """The workbook, with a <dimension> element added to any worksheet that lacks one.
-
-    openpyxl looks for a sheet's dimension when it opens the workbook and, if there is none, parses the whole sheet
-    to the end looking for it: a million-row sheet took half a minute before a row was read. Excel, LibreOffice and
-    this application write the element; a sheet without it gets one here, so opening costs nothing and reading
-    stops at the row limit.
-    """
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")]
-        lacking = [name for name in sheets if not _has_dimension(archive, name)]
-        if not lacking:
-            return content
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
-            for info in archive.infolist():
-                data = archive.read(info)
-                if info.filename in lacking:
-                    data = _SHEET_DATA.sub(lambda m: b'<%sdimension ref="A1"/>' % (m[1] or b"") + m[0], data, count=1)
-                copy.writestr(info.filename, data)
-    return out.getvalue()
-
-
-def _has_dimension(archive, name):
-    """Whether the sheet names its dimension before its data (read from the sheet's first bytes only)."""
-    head = b""
-    with archive.open(name) as part:
-        while not _SHEET_DATA.search(head) and len(head) < MAX_UNPACKED_BYTES:
-            chunk = part.read(64 * 1024)
-            if not chunk:
-                break
-            head += chunk
-    match = _SHEET_DATA.search(head)
-    return match is not None and re.search(rb"<(\w+:)?dimension\b", head[: match.start()]) is not None
 
 
 def _stream_sheet(workbook):
     try:
         sheet = workbook["Actions"] if "Actions" in workbook.sheetnames else workbook.worksheets[0]
-        sheet.reset_dimensions()  # read every row, whatever size the file claims
         yield from sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
     except SpreadsheetError:
         raise

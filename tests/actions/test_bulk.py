@@ -435,7 +435,7 @@ def test_a_preview_can_be_applied_only_once(client_as, member, actions):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("plan.xlsx", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "not a real Excel workbook"),
+        ("plan.xlsx", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "not an Excel workbook (.xlsx), whatever its name says"),
         ("plan.xlsx", b"PK\x03\x04" + b"\x00garbage" * 50, "The workbook cannot be opened"),
         ("plan.pdf", b"%PDF-1.7\n", "Upload the sheet as an Excel workbook (.xlsx) or a CSV file (.csv)."),
         ("plan.csv", b"%PDF-1.7\n\x00\x01", "not a CSV text file"),

@@ -205,9 +205,14 @@ def test_a_workbook_that_is_not_the_template_is_refused_by_name(tmp_path, conten
 
 
 def test_a_sheet_longer_than_the_row_limit_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr("recommendations.spreadsheet.MAX_ROWS", 10)
-    with pytest.raises(CommandError, match='sheet "Recommendations" has more than 10 rows'):
-        call_command("load_recommendations", write(tmp_path, fill()), verbosity=0)
+    monkeypatch.setattr("recommendations.spreadsheet.MAX_ROWS", 40)  # the Help sheet has 35 rows
+
+    def thirty_more(rows):
+        rows["Recommendations"].extend([f"X{n}", "", "", "More text.", "", "Yes", ""] for n in range(30))
+
+    with pytest.raises(CommandError, match='sheet "Recommendations" has more than 40 rows'):
+        call_command("load_recommendations", write(tmp_path, fill(thirty_more)), verbosity=0)
+    assert not SourceReport.objects.exists()
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
