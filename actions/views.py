@@ -16,7 +16,7 @@ from reports.as_at import opening_day, read_as_at
 from reports.member_lists import my_actions_page
 
 from .access import can_update_action, get_action_for_user
-from .filters import ActionFilter, cache_query
+from .filters import ActionFilter, cache_query, parameter_names
 from .forms import ActionPlanForm, ProgressForm
 from .models import Action, ProgressUpdate
 from .services import ConflictError, action_create, action_record_progress, action_update_plan
@@ -64,6 +64,7 @@ class ActionListView(FilterView):
         def body_context():
             return super(ActionListView, self).get(request, *args, **kwargs).context_data
 
+        understood = parameter_names(ActionFilter)
         keep = request.GET.copy()
         keep.pop("page", None)
         keep.pop("sort", None)
@@ -72,7 +73,7 @@ class ActionListView(FilterView):
         context = {
             "body": rendered(partnership, self.template_name, [today, self.as_at.day, query], body_context),
             "as_at": self.as_at,
-            "as_at_keep": [(key, value) for key, values in keep.lists() if key != "as_at" for value in values],
+            "as_at_keep": [(key, value) for key, values in keep.lists() if key in understood for value in values],
         }
         return render(request, "actions/action_list.html", context)
 

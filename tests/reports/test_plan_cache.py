@@ -288,3 +288,29 @@ def test_the_paper_body_is_rendered_again_after_the_draft_changes(client_as, coo
     issued, _ = get(client, url)
     assert "DRAFT" not in issued.content.decode()  # issuing changes no updated_at: the body is rendered again anyway
     assert "Issued" in issued.content.decode()
+
+
+def test_unknown_repeated_or_reordered_parameters_share_one_cached_list(client_as, coordinator, plan):
+    client, url = client_as(coordinator), reverse("actions:list")
+    first, _ = get(client, url + "?status=not_started&sort=-due")
+    for query in ("?sort=-due&status=not_started", "?status=not_started&sort=-due&utm_source=x&page=1",
+                  "?status=in_progress&status=not_started&sort=-due&junk=x"):  # fmt: skip
+        again = client.get(url + query)
+        assert "filter" not in again.context, f"{query} was built again, not served"
+        assert again.context["body"] == first.context["body"]
+
+
+def test_a_flood_of_junk_queries_does_not_empty_the_cache_of_anyone_else(client_as, coordinator, member, plan):
+    url = reverse("actions:list")
+    client_as(coordinator).get(url)  # the page everybody opens, built once
+    flooder = client_as(member)
+    for n in range(400):
+        assert flooder.get(url, {f"junk{n}": n, "as_at_x": n}).status_code == 200
+    assert "filter" not in client_as(coordinator).get(url).context  # still served from the cache
+
+
+def test_a_free_text_search_is_answered_by_the_database_each_time(client_as, coordinator, plan):
+    client, url = client_as(coordinator), reverse("actions:list")
+    assert "filter" in client.get(url, {"q": "SW-1"}).context
+    response = client.get(url, {"q": "SW-1"})
+    assert "filter" in response.context and "<strong>1</strong> action found" in response.content.decode()

@@ -107,8 +107,8 @@ def test_a_change_that_commits_after_a_later_one_still_makes_a_new_version(clien
 def test_versions_of_one_plan_are_handed_out_in_commit_order(partnership):
     """Ten writers of one plan, each marking a change in its own transaction: the numbers they commit are 1..10
     with no gap and no repeat, and each is higher than every number committed before it."""
-    from agencies.plan_cache import mark_changed
     from agencies.models import PlanVersion
+    from agencies.plan_cache import mark_changed
 
     committed, lock = [], threading.Lock()
 
