@@ -188,6 +188,16 @@ class ActionFilter(django_filters.FilterSet):
         )
 
 
+def parameter_names(filterset_class):
+    """The query parameters a list understands: its filters' names, a range's as its two ends (``due_after``)."""
+    names = set()
+    for name, declared in filterset_class.base_filters.items():
+        widget = declared.extra.get("widget") or declared.field_class.widget  # not .field: it would be kept
+        suffixes = getattr(widget, "suffixes", None)
+        names.update([f"{name}_{suffix}" for suffix in suffixes] if suffixes else [name])
+    return names
+
+
 def cache_query(filterset_class, data, **kwargs):
     """The query under which a cached list is kept: only the parameters the list understands, each as its form
     cleaned it, so that unknown, repeated, reordered or differently written parameters share one entry. ``None``
@@ -195,7 +205,8 @@ def cache_query(filterset_class, data, **kwargs):
     time) or a value the form refuses (shown with its error, built each time)."""
     form = filterset_class(data, **kwargs).form
     page = data.get("page", "1")
-    if not form.is_valid() or (form.cleaned_data.get("q") or "").strip() or not (page == "last" or page.isdigit()):
+    understood_page = page == "last" or (page.isascii() and page.isdigit())
+    if not understood_page or not form.is_valid() or (form.cleaned_data.get("q") or "").strip():
         return None
     parts = [("page", page if page == "last" else str(int(page)))]
     for name, value in sorted(form.cleaned_data.items()):
