@@ -281,6 +281,9 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 #: Two-factor sign-in: anyone may turn it on; with this on, coordinators and administrators must.
 OTP_REQUIRED_FOR_COORDINATORS = env_bool("OTP_REQUIRED_FOR_COORDINATORS", False)
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "CP recommendations tracker")
+# The admin never shows a device's secret or QR code (with it, anyone could copy a person's second factor); an
+# administrator removes a lost device, and its owner sets up a new one.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 #: Sessions end after SESSION_COOKIE_AGE whatever happens, and after SESSION_IDLE_TIMEOUT seconds without a request.
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)

@@ -18,6 +18,10 @@ from .history import actions_as_at, decisions_as_at, end_of_day, last_updates, s
 from .models import Meeting, Paper
 from .papers import long_date
 
+#: The earliest day a page is shown as at. Pages count back from the day they show (a year overdue, the
+#: reporting period before it), and no plan the tracker holds began before it.
+EARLIEST = datetime.date(1900, 1, 1)
+
 
 @dataclass
 class AsAt:
@@ -58,11 +62,19 @@ def read_as_at(request, partnership, today):
         except ValueError:
             as_at.error = f"“{raw}” is not a date (use the date picker, or YYYY-MM-DD): showing the plan today."
         else:
-            if day < today:
-                as_at.day = day
+            as_at.day, as_at.error = _day_shown(raw, day, today)
     as_at.last_meeting = Meeting.objects.last_for(partnership, today)
     as_at.links = _quick_links(partnership, as_at)
     return as_at
+
+
+def _day_shown(raw, day, today):
+    """(the past day to show, or None for today; the message saying why another day asked for is not shown)."""
+    if day < EARLIEST:
+        return None, f"“{raw}” is before {long_date(EARLIEST)}, earlier than any plan: showing the plan today."
+    if day > today:
+        return None, f"“{raw}” has not ended yet: showing the plan today."
+    return (day if day < today else None), ""
 
 
 def _quick_links(partnership, as_at):

@@ -267,20 +267,26 @@ class Paper(models.Model):
     def as_printed(self):
         return self.form == self.Form.AS_PRINTED
 
+    #: The longest text a document property may hold in every format a paper is written in: Word's core
+    #: properties take 255 characters; a PDF's (written by WeasyPrint from the HTML head) take thousands.
+    PROPERTY_MAX_CHARS = 255
+
     def document_properties(self):
         """What the PDF and Word files say about themselves: title, author (the partnership and the person who
-        prepared the paper), subject, and when the document was made (its issue; a draft: its generation)."""
+        prepared the paper), subject, the person who last changed it, and when the document was made (its issue;
+        a draft: its generation). Each text is cut to ``PROPERTY_MAX_CHARS``, so that every format says the same."""
         meeting = self.meeting
         created = self.issued_at if self.is_issued else self.generated_at
-        return {
+        texts = {
             "title": self.title,
             "author": f"{self.partnership.name}: {self.prepared_by_name}, {self.prepared_by_role}",
             "subject": f"{'Paper' if self.is_issued else 'Draft paper'} for the {self.partnership.name} "
             f"{meeting.get_body_display()}, {meeting.date.day} {meeting.date:%B %Y}; the plan as at "
             f"{self.as_at.day} {self.as_at:%B %Y}",
-            "created": created,
+            "last_modified_by": self.prepared_by_name,
             "generator": "Child protection recommendations tracker",
         }
+        return {**{name: _cut(text, self.PROPERTY_MAX_CHARS) for name, text in texts.items()}, "created": created}
 
     def delete(self, *args, **kwargs):
         if self.is_issued or Paper.objects.filter(pk=self.pk, status=self.Status.ISSUED).exists():
@@ -290,6 +296,11 @@ class Paper(models.Model):
     @property
     def is_issued(self):
         return self.status == self.Status.ISSUED
+
+    @property
+    def is_generated(self):
+        """Whether the paper has content to show and download (a draft loaded or saved but never generated has none)."""
+        return self.is_issued or self.generated_at is not None
 
     def clean(self):
         errors = {}
@@ -304,6 +315,11 @@ class Paper(models.Model):
             errors["sections"] = "Choose at least one section, or choose a form of paper."
         if errors:
             raise ValidationError(errors)
+
+
+def _cut(text, limit):
+    """``text`` in at most ``limit`` characters, an ellipsis saying where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class PaperPdfQuerySet(models.QuerySet):

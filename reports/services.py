@@ -112,6 +112,8 @@ def paper_pdf_request(*, paper, requested_by):
     with transaction.atomic():
         if paper.is_issued and paper.pdf is not None:
             raise PaperIssueError("The issued paper's PDF is already stored.")
+        if not paper.is_generated:
+            raise PaperIssueError("The draft has not been generated yet: regenerate it from the plan first.")
         locked = Paper.objects.select_for_update().get(pk=paper.pk)  # one request at a time per paper
         current = PaperPdf.objects.current_for(locked)
         if current and current.shown_status(timezone.now()) != PaperPdf.Status.FAILED:

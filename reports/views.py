@@ -1,5 +1,7 @@
 """Meetings and progress papers. Views are thin: access helper, form, service, redirect."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -104,10 +106,27 @@ def paper_detail(request, pk):
     return render(request, "reports/paper_detail.html", {"paper": paper, "body": exports.paper_body_html(paper)})
 
 
+def paper_output(view):
+    """A view of one of a paper's outputs (print view, PDF, Word, CSV, Excel), given the paper the user may read.
+
+    A draft never generated (loaded or saved without generating) has nothing to render: every output answers a
+    page saying so, with the button that generates it. A GET never writes, and what a coordinator prints or
+    downloads is always the draft they can read on its page."""
+
+    @functools.wraps(view)
+    def output(request, pk):
+        paper = get_paper_for_user(request, pk)
+        if not paper.is_generated:
+            return render(request, "reports/paper_not_generated.html", {"paper": paper}, status=409)
+        return view(request, paper)
+
+    return output
+
+
 @require_safe
-def paper_print(request, pk):
+@paper_output
+def paper_print(request, paper):
     """The paper as a standalone document with print CSS and no navigation; an issued paper exactly as issued."""
-    paper = get_paper_for_user(request, pk)
     response = HttpResponse(paper.html if paper.is_issued else exports.render_paper_html(paper))
     # A standalone, script-free document whose print styles are inline (an issued paper is kept byte for byte).
     response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
@@ -125,9 +144,9 @@ def _download(paper, extension, body, request=None):
 
 
 @require_safe
-def paper_pdf(request, pk):
+@paper_output
+def paper_pdf(request, paper):
     """The PDF once it is ready; until then a page saying how its preparation stands, which updates itself."""
-    paper = get_paper_for_user(request, pk)
     status, pdf_request = PaperPdf.objects.state_for(paper, timezone.now())
     if status == PaperPdf.Status.READY:
         body = paper.pdf if paper.is_issued else PaperPdf.objects.values_list("pdf", flat=True).get(pk=pdf_request.pk)
@@ -156,20 +175,20 @@ def paper_pdf_prepare(request, pk):
 
 
 @require_safe
-def paper_docx(request, pk):
-    paper = get_paper_for_user(request, pk)
+@paper_output
+def paper_docx(request, paper):
     return _download(paper, "docx", word.paper_docx(paper), request)
 
 
 @require_safe
-def paper_csv(request, pk):
-    paper = get_paper_for_user(request, pk)
+@paper_output
+def paper_csv(request, paper):
     return _download(paper, "csv", tables.plan_csv(paper), request)
 
 
 @require_safe
-def paper_xlsx(request, pk):
-    paper = get_paper_for_user(request, pk)
+@paper_output
+def paper_xlsx(request, paper):
     return _download(paper, "xlsx", tables.plan_xlsx(paper), request)
 
 

@@ -52,7 +52,7 @@ def _properties(doc, paper):
     core.subject = properties["subject"]
     core.comments = ""
     core.keywords = ""
-    core.last_modified_by = paper.prepared_by_name
+    core.last_modified_by = properties["last_modified_by"]
     core.category = "Progress paper"
     if properties["created"]:
         core.created = properties["created"]
