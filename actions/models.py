@@ -79,8 +79,9 @@ class ActionQuerySet(models.QuerySet):
         return {action_id: tuple(ids) for action_id, ids in result.items()}
 
     def without_update_since(self, moment):
-        """The database twin of ``ActionState.is_without_update_since``: open, no update since ``moment``."""
-        return self.open().exclude(updates__created_at__gte=moment)
+        """The database twin of ``ActionState.is_without_update_since``: open, created before ``moment``, no
+        update since it."""
+        return self.open().filter(created_at__lt=moment).exclude(updates__created_at__gte=moment)
 
     def owners_without_active_member(self):
         """The agencies owning any of these open actions that have no active member to update them (readers and

@@ -8,7 +8,8 @@ methods of the same names (``overdue``, ``due_soon``, ``without_update_since``);
 * **overdue**: open (not complete, ongoing or not applicable) and past its due date; its age band is one of
   ``OVERDUE_BANDS``;
 * **due soon**: open and due between today and ``DUE_SOON_DAYS`` (a setting) from today, both included;
-* **no update since** a moment (the last meeting): open, with no progress update recorded since that moment;
+* **no update since** a moment (the last meeting): open, existing before that moment, with no progress update
+  recorded since it (an action created after the meeting had nothing to report at it);
 * **complete**: status complete.
 
 An action can be in several lists: overdue *and* not updated since the last meeting, for example.
@@ -39,6 +40,7 @@ class ActionState:
     due_date: datetime.date | None
     last_update: datetime.datetime | None = None
     report_ids: tuple = ()
+    created_at: datetime.datetime | None = None
 
     @classmethod
     def of(cls, action, *, report_ids=()):
@@ -53,6 +55,7 @@ class ActionState:
             due_date=action.due_date,
             last_update=getattr(action, "last_update", None),
             report_ids=tuple(report_ids),
+            created_at=action.created_at,
         )
 
     @property
@@ -89,7 +92,10 @@ class ActionState:
         return self.is_open and until is not None and 0 <= until <= days
 
     def is_without_update_since(self, moment):
-        """Open and with no progress update recorded at or after ``moment``; never, when there is no moment."""
+        """Open, created before ``moment`` and with no progress update recorded at or after it; never, when there
+        is no moment. An action created since the moment (since the last meeting) did not exist to be updated."""
         if moment is None or not self.is_open:
+            return False
+        if self.created_at is not None and self.created_at >= moment:
             return False
         return self.last_update is None or self.last_update < moment

@@ -160,6 +160,7 @@ def states_from_rows(rows, last_update, report_ids):
             due_date=row["due_date"],
             last_update=last_update.get(pk),
             report_ids=report_ids.get(pk, ()),
+            created_at=row["created_at"],
         )
         for pk, row in rows.items()
     }

@@ -11,6 +11,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from actions.filters import ActionFilter
+from actions.models import Action
 from actions.status import Status
 from reports.reminders import build_reminders
 from tests.factories import MeetingFactory, RecommendationFactory, SourceReportFactory
@@ -55,7 +57,9 @@ def plan(partnership, agency, other_agency, member, other_agency_member, recomme
     record(a[2], at(2009, 8, 15), member, status=Status.IN_PROGRESS, percent_complete=40)
     record(a[3], at(2009, 8, 10), member, status=Status.COMPLETE, percent_complete=100)
     record(a[4], at(2009, 7, 1), other_agency_member, note="Waiting for the new guidance.")
-    return {"laming": laming.report, "jar": jar.report}
+    # A9 was created after the meeting, so it had nothing to report at it: in no list, least of all "no update since"
+    a[9] = make_action(at(2009, 8, 20), owner=sw, recommendations=[laming], due_date=d(12, 15))
+    return {"laming": laming.report, "jar": jar.report, "new": a[9]}
 
 
 def as_tuple(counts):
@@ -83,6 +87,20 @@ def test_the_dashboard_gives_the_same_figures_per_agency_and_per_report(plan, co
     for name, expected in EXPECTED.items():
         assert as_tuple(groups[name]) == expected, name
     assert len(dashboard.stale) == 4 and dashboard.overdue_total == 2 and len(dashboard.upcoming) == 2
+
+
+def test_the_action_list_filter_and_the_dashboard_agree_on_no_update_since_the_meeting(
+    plan, coordinator, client_as, frozen
+):
+    with frozen(NOW):
+        client = client_as(coordinator)
+        dashboard = client.get(reverse("reports:dashboard")).context["dashboard"]
+        listed = ActionFilter(
+            {"not_updated_since": "2009-08-01"}, queryset=Action.objects.all(), partnership=plan["new"].partnership
+        ).qs
+    stale = {action.pk for action in dashboard.stale}
+    assert {action.pk for action in listed} == stale
+    assert plan["new"].pk not in stale
 
 
 def test_the_reminders_give_each_agency_the_same_overdue_and_due_soon(plan, member, other_agency_member):
