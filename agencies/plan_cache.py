@@ -13,7 +13,10 @@ rendered with the request.
 """
 
 import hashlib
+import logging
+import time
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.template.loader import render_to_string
@@ -22,6 +25,7 @@ from django.utils import timezone
 from .models import PlanVersion
 
 CACHE_ALIAS = "plan"
+logger = logging.getLogger(__name__)
 
 
 def mark_changed(partnership_id):
@@ -80,13 +84,39 @@ def key_for(name, *parts):
     return f"{name}:{digest}"
 
 
+#: alias -> the monotonic time until which this process leaves that cache alone after an error.
+_unavailable_until = {}
+
+
 def cached_under(key, build, alias=CACHE_ALIAS):
-    """``build()``'s value, from the cache ``alias`` under ``key`` when it is there, else built and kept."""
-    if _in_transaction():
+    """``build()``'s value, from the cache ``alias`` under ``key`` when it is there, else built and kept.
+
+    A cache that fails (a shared cache server down, hung or refusing) never fails the page: the value is built and
+    served, a warning is logged, and this process leaves that cache alone for ``CACHE_RETRY_SECONDS``, so an outage
+    costs one short timeout per process, not one per request."""
+    if _in_transaction() or time.monotonic() < _unavailable_until.get(alias, 0):
         return build()
     cache = caches[alias]
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception as error:  # noqa: BLE001 - any cache failure: build instead (redis-py has many error classes)
+        _cache_failed(alias, error)
+        return build()
     if value is None:
         value = build()
-        cache.set(key, value)
+        try:
+            cache.set(key, value)
+        except Exception as error:  # noqa: BLE001
+            _cache_failed(alias, error)
     return value
+
+
+def _cache_failed(alias, error):
+    _unavailable_until[alias] = time.monotonic() + settings.CACHE_RETRY_SECONDS
+    logger.warning(
+        "The %r cache failed (%s: %s); pages are built without it for %s s.",
+        alias,
+        type(error).__name__,
+        error,
+        settings.CACHE_RETRY_SECONDS,
+    )

@@ -125,8 +125,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# "plan": pages whose content is a whole plan, rendered once per version of it (agencies/plan_cache.py). Each
-# process keeps its own copy; the versions are in the database, so every process serves the same plan.
+# "plan": pages whose content is a whole plan, rendered once per version of it (agencies/plan_cache.py). By default
+# each process keeps its own copy; the versions are in the database, so every process serves the same plan. With
+# CACHE_URL (or REDIS_URL) set, "plan" and "papers" live in Redis, shared by every server (see below).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "plan": {
@@ -143,6 +144,22 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": env_int("PAPER_CACHE_ENTRIES", 40)},
     },
 }
+#: A shared cache for the plan pages and paper bodies (Django's own Redis backend): a page is built once per change
+#: for all servers. A key names the plan's version, never reused, so a shared copy is as current as a private one.
+#: Short timeouts: a cache server that is down or hung costs a request at most a fraction of a second, and
+#: plan_cache.cached_under then builds the page itself (never a 500).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if CACHE_URL:
+    for _alias in ("plan", "papers"):
+        CACHES[_alias] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": _alias,
+            "TIMEOUT": CACHES[_alias]["TIMEOUT"],
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+#: After a cache error, each process leaves the cache alone for this many seconds (pages are built meanwhile).
+CACHE_RETRY_SECONDS = env_int("CACHE_RETRY_SECONDS", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
