@@ -73,6 +73,15 @@ def is_administrator(user):
     return bool(user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
 
 
+def role_title(user):
+    """The role the header names: "Administrator" for an administrator whatever their membership says (their
+    membership's role only places them in a partnership), else the membership's role ("Coordinator"), or ""."""
+    if is_administrator(user):
+        return "Administrator"
+    membership = membership_of(user)
+    return membership.get_role_display().split(" (")[0] if membership else ""
+
+
 def require_administrator(user):
     if not is_administrator(user):
         raise PermissionDenied("Only an administrator may do this.")

@@ -203,6 +203,12 @@ def test_the_list_shows_drafts_and_issued_papers_with_their_dates(client_as, coo
     assert "Next paper" in page and "Draft (generated" in page and "Issued " in page
 
 
+def test_the_list_says_a_draft_never_generated_is_not_generated_yet(client_as, coordinator, draft):
+    Paper.objects.filter(pk=draft.pk).update(generated_at=None)
+    page = client_as(coordinator).get(reverse("reports:paper_list")).content.decode()
+    assert "Draft (not generated yet)" in page and "(generated )" not in page
+
+
 # --- methods and CSRF ----------------------------------------------------------------------------------------------
 
 
