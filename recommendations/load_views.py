@@ -52,7 +52,8 @@ def load_preview(request, token):
         report = loading.load_preview(load)
     except loading.FixtureError as exc:
         report = loading.LoadReport(problems=[str(exc)])
-    return render(request, "recommendations/load_preview.html", {"load": load, "report": report})
+    context = {"load": load, "report": report, "left_alone": report.left_alone()}
+    return render(request, "recommendations/load_preview.html", context)
 
 
 @require_POST
@@ -65,6 +66,5 @@ def load_confirm(request, token):
         messages.error(request, f"Nothing was loaded. {exc}")
         return redirect("recommendations:load_preview", token=token)
     audit.record(request, audit.Action.FIXTURE_LOAD, obj=load, detail=load.file_name)
-    created, updated = sum(report.created.values()), sum(report.updated.values())
-    messages.success(request, f"Loaded {load.file_name}: {created} record(s) created, {updated} changed.")
+    messages.success(request, f"Loaded {load.file_name}: {report.sentence(done=True)}")
     return redirect("recommendations:load")

@@ -84,11 +84,48 @@ class Change:
 
 @dataclass
 class Item:
-    """One record that a load creates or changes, as the preview shows it."""
+    """One record that a load creates or changes, as the preview shows it: what it is (``name``: "National review
+    2022: recommendation 7"), the words a person checks it by (``text``: a recommendation's lead-in, text and
+    sub-points; a finding's text; a theme's or report's title) and, for a change, each field's old and new value."""
 
     label: str
     name: str
     changes: list = field(default_factory=list)
+    text: list = field(default_factory=list)
+
+
+#: What a person calls each kind of record a load counts, (one, several), in the order a summary names them.
+NOUNS = {
+    "recommendations.sourcereport": ("report", "reports"),
+    "recommendations.theme": ("theme", "themes"),
+    "recommendations.recommendation": ("recommendation", "recommendations"),
+    "recommendations.finding": ("finding", "findings"),
+    "recommendations.reportsummary": ("report summary", "report summaries"),
+    "agencies.partnership": ("partnership", "partnerships"),
+    "agencies.agency": ("agency", "agencies"),
+    "reports.meeting": ("meeting", "meetings"),
+    "recommendations.applicabilitydecision": ("decision", "decisions"),
+    "actions.action": ("action", "actions"),
+    "actions.actionrecommendation": ("link of an action to a recommendation", "links of actions to recommendations"),
+    "reports.paper": ("paper", "papers"),
+}
+
+
+def counted(counter):
+    """ "1 report, 5 themes, 15 recommendations" for a Counter of model labels, in NOUNS order; "" for none."""
+    order = list(NOUNS)
+    labels = sorted(
+        (label for label in counter if counter[label]),
+        key=lambda label: (order.index(label) if label in order else len(order), label),
+    )
+    return ", ".join(f"{counter[label]} {_noun(label, counter[label])}" for label in labels)
+
+
+def _noun(label, number):
+    if label in NOUNS:
+        return NOUNS[label][number != 1]
+    meta = apps.get_model(label)._meta
+    return str(meta.verbose_name if number == 1 else meta.verbose_name_plural)
 
 
 @dataclass
@@ -108,13 +145,26 @@ class LoadReport:
     def unchanged_count(self):
         return sum(self.unchanged.values())
 
-    def lines(self):
-        labels = sorted(set(self.created) | set(self.updated) | set(self.unchanged) | set(self.kept))
-        return [
-            f"{label}: {self.created[label]} created, {self.updated[label]} updated, "
-            f"{self.unchanged[label]} unchanged, {self.kept[label]} kept"
-            for label in labels
-        ]
+    def changes(self, *, done=True):
+        """What the load writes, in words: ["1 report, 5 themes, 15 recommendations, 2 findings created", "3
+        recommendations changed"] (``done``), or "... will be created" / "will be changed" (a preview, a dry run)."""
+        verbs = ((self.created, "created", "will be created"), (self.updated, "changed", "will be changed"))
+        return [f"{counted(c)} {past if done else future}" for c, past, future in verbs if counted(c)]
+
+    def left_alone(self):
+        """What the load finds already there: as the file says, or part of a live plan a load never overwrites."""
+        said = ((self.unchanged, "already as the file says"), (self.kept, "already in the plan, kept as they are"))
+        return [f"{counted(c)} {words}" for c, words in said if counted(c)]
+
+    def lines(self, *, done=True):
+        """Everything the load does and finds, one sentence a line (the history of loads, the command's output)."""
+        return self.changes(done=done) + self.left_alone() or ["Nothing in the file"]
+
+    def sentence(self, *, done=False):
+        """The preview's summary: "1 report, 5 themes, 15 recommendations, 2 findings will be created; 3
+        recommendations will be changed." """
+        changes = self.changes(done=done)
+        return "; ".join(changes) + "." if changes else "Nothing will be created or changed."
 
 
 def default_fixture_paths():
@@ -329,8 +379,34 @@ def _record_history(obj, current, *, user, file_name):
 def _count(report, label, obj, changes):
     (report.created if changes is None else report.updated)[label] += 1
     if report.itemise:
-        item = Item(label=label, name=f"{obj._meta.verbose_name} {obj}", changes=changes or [])
+        item = Item(label=label, name=_item_name(label, obj), changes=changes or [], text=_item_text(label, obj))
         (report.new_items if changes is None else report.changed_items).append(item)
+
+
+def _item_name(label, obj):
+    """What a person calls this record: "National review 2022: recommendation 7", "Theme 2", "Main finding 3"."""
+    if label == "recommendations.recommendation":
+        return f"{obj.report.short_title or obj.report.title}: recommendation {obj.reference}"
+    if label == "recommendations.theme":
+        return f"{obj.report.short_title or obj.report.title}: theme {obj.position}"
+    if label == "recommendations.finding":
+        return f"{obj.report.short_title or obj.report.title}: {obj.get_kind_display().lower()} {obj.position}"
+    if label == "recommendations.sourcereport":
+        return f"Report: {obj.short_title or obj.title}"
+    return f"{_noun(label, 1).capitalize()} {obj}"
+
+
+def _item_text(label, obj):
+    """The words a person checks a record by, paragraph by paragraph (sub-points as "• ...")."""
+    if label == "recommendations.recommendation":
+        return [t for t in (obj.lead_in, obj.text) if t] + [f"• {point}" for point in obj.sub_points or []]
+    if label == "recommendations.finding":
+        return [obj.text]
+    if label == "recommendations.theme":
+        return [obj.title]
+    if label == "recommendations.sourcereport":
+        return [obj.title] + ([f"Published {obj.published_text}"] if obj.published_text else [])
+    return []
 
 
 def _stamp_missing_times(obj, fields):
@@ -466,7 +542,7 @@ def load_confirm(*, load, user):
             raise FixtureError(f"{load.file_name} has already been loaded.") from None
         report = load_sources([_staged_source(load)], user=user)
         load.applied_at = timezone.now()
-        load.summary = report.lines()
+        load.summary = report.lines(done=True)
         load.save(update_fields=["applied_at", "summary"])
     return report
 

@@ -32,12 +32,16 @@ def test_an_administrator_loads_a_new_national_report_from_the_template(
     page.get_by_label("Report file").set_input_files(write(tmp_path, fill()))
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check national-review-2022.xlsx before loading")
-    expect(page.get_by_role("status")).to_contain_text("create 21 records")
+    expect(page.get_by_role("status")).to_contain_text(
+        "1 report, 3 themes, 12 recommendations, 5 findings will be created"
+    )
     assert_accessible("load-preview")
     assert not Recommendation.objects.exists()
 
     page.get_by_role("button", name="Load national-review-2022.xlsx").click()
-    expect(page.get_by_role("status").first).to_contain_text("Loaded national-review-2022.xlsx: 21 record(s) created")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Loaded national-review-2022.xlsx: 1 report, 3 themes, 12 recommendations, 5 findings created."
+    )
     expect(page.get_by_role("table")).to_contain_text("Ada Admin")
     assert RecommendationLoad.objects.get().uploaded_by == admin
 

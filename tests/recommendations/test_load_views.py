@@ -69,8 +69,7 @@ def test_upload_shows_a_preview_and_saves_nothing_until_confirmed(client_as, adm
     load = RecommendationLoad.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/recommendations/load/{load.token}/"
     page = client.get(response["Location"]).content.decode()
-    assert "create 21 records" in page
-    assert "Recommendation National review 2022 GP1" in page
+    assert "1 report, 3 themes, 12 recommendations, 5 findings will be created." in page
     assert not SourceReport.objects.exists() and load.applied_at is None
     response = client.post(f"/recommendations/load/{load.token}/confirm/")
     assert response.status_code == 302
@@ -78,7 +77,8 @@ def test_upload_shows_a_preview_and_saves_nothing_until_confirmed(client_as, adm
     assert load.applied_at and load.uploaded_by == admin_user and load.file_name == "national-review-2022.xlsx"
     assert Recommendation.objects.filter(report__slug=SLUG).count() == 12
     history = client.get("/recommendations/load/").content.decode()
-    assert "national-review-2022.xlsx" in history and "recommendations.recommendation: 12 created" in history
+    assert "national-review-2022.xlsx" in history
+    assert "1 report, 3 themes, 12 recommendations, 5 findings created" in history and "recommendations." not in history
 
 
 def test_the_browser_and_the_command_load_the_same_template_to_the_same_result(client_as, admin_user, tmp_path):
@@ -103,6 +103,19 @@ def test_the_browser_agrees_with_the_command_on_the_shipped_json_fixtures(client
     assert len(by_browser) == 2
 
 
+def test_the_preview_lists_each_new_recommendation_with_its_reference_and_wording(client_as, admin_user):
+    client = client_as(admin_user)
+    page = client.get(upload(client, fill())["Location"]).content.decode()
+    new = page.split('id="new-heading"', 1)[1]
+    assert "National review 2022: recommendation GP1" in new
+    assert "Areas may wish to pilot new models of practice." in new
+    assert "National review 2022: recommendation 2" in new and "• with police" in new
+    assert "Revise <em>Working Together to Safeguard Children</em> to set clear duties." in new
+    assert "National review 2022: theme 2" in new and "Leadership" in new
+    assert "National review 2022: main finding 1" in new and "Agencies did not act together." in new
+    assert "recommendations.sourcereport" not in page and "Recommendation National review" not in page
+
+
 def test_the_preview_shows_an_edited_text_word_by_word(client_as, admin_user, tmp_path):
     call_command("load_recommendations", write(tmp_path, fill()), verbosity=0)
 
@@ -112,7 +125,9 @@ def test_the_preview_shows_an_edited_text_word_by_word(client_as, admin_user, tm
     client = client_as(admin_user)
     response = upload(client, fill(edit))
     page = client.get(response["Location"]).content.decode()
-    assert "change 1; 20 are already as the file says" in page
+    assert "Loading this file: 1 recommendation will be changed." in page
+    assert "1 report, 3 themes, 11 recommendations, 5 findings already as the file says." in page
+    assert "National review 2022: recommendation 5" in page
     assert '<del><span class="visually-hidden">[removed: </span>should' in page
     assert '<ins><span class="visually-hidden">[added: </span>must' in page
     assert "local" in page

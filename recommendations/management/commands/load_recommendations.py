@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was loaded. {exc}") from None
         if not dry_run:
             audit.record(None, audit.Action.FIXTURE_LOAD, detail=", ".join(str(path) for path in paths))
-        for line in report.lines():
+        for line in report.lines(done=not dry_run):
             self.stdout.write(line)
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: every record checked, nothing saved."))
