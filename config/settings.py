@@ -116,6 +116,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,  # a connection the database dropped (a restart) is replaced, not reused and failed
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -366,3 +367,22 @@ LOGGING = {
         "gunicorn.error": {"handlers": ["gunicorn.error"], "level": "INFO", "propagate": False},
     },
 }
+
+# --- Operations (issue 20): request ids and JSON request logs, readiness, the database's outages ---------------
+#: Outermost: every response (error pages included) carries X-Request-ID and is logged as one JSON line on stdout
+#: (config/observability.py), through the secret-masking filter like every other handler.
+MIDDLEWARE.insert(0, "config.observability.RequestLogMiddleware")
+LOGGING["formatters"]["json_line"] = {"format": "%(message)s"}
+LOGGING["handlers"]["requests"] = {
+    "class": "logging.StreamHandler",
+    "stream": "ext://sys.stdout",
+    "formatter": "json_line",
+    "filters": _MASKED,
+}
+LOGGING["loggers"]["cptracker.requests"] = {
+    "handlers": ["requests"],
+    "level": os.environ.get("REQUEST_LOG_LEVEL", "INFO"),
+    "propagate": False,
+}
+#: /readyz answers 503 when the oldest task waiting for a worker (a paper's PDF) has waited longer than this.
+READY_QUEUE_MAX_AGE = env_int("READY_QUEUE_MAX_AGE", 300)

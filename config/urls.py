@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from actions.views import home
 from agencies import views as account_views
+from config import observability
 
 urlpatterns = [
     path("", home, name="home"),
@@ -30,9 +31,14 @@ urlpatterns = [
     path("accounts/locked/", account_views.locked_accounts, name="locked_accounts"),
     path("privacy/", account_views.privacy, name="privacy"),
     path("healthz", account_views.healthz, name="healthz"),
+    path("readyz", observability.readyz, name="readyz"),
     path("actions/", include("actions.urls")),
     path("recommendations/", include("recommendations.urls")),
     path("reports/", include("reports.urls")),
     path("partnerships/", include("agencies.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The database unreachable: a 503 "temporarily unavailable" page; any other error: the 500 page; both show the
+# request id.
+handler500 = "config.observability.server_error"

@@ -10,7 +10,7 @@ from tests.factories import PASSWORD, MembershipFactory
 pytestmark = pytest.mark.django_db
 
 #: Open without signing in; "accept" is where an invited person (who has no account yet) chooses a password.
-PUBLIC = {"login", "privacy", "healthz", "accept", "accessibility"}
+PUBLIC = {"login", "privacy", "healthz", "readyz", "accept", "accessibility"}
 
 
 def our_url_patterns(resolver=None, prefix=""):
