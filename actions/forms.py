@@ -1,4 +1,5 @@
 import math
+from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
@@ -121,16 +122,35 @@ class ProgressForm(forms.Form):
         )
 
 
+@dataclass(frozen=True)
+class RecommendationChoice:
+    """One recommendation on the action form: its checkbox (``id_recommendations_<index>``), ticked, and chosen as
+    primary, as the form's data or initial values say."""
+
+    index: int
+    recommendation: Recommendation
+    chosen: bool
+    primary: bool
+
+    @property
+    def wording(self):
+        return self.recommendation.opening_words(80)
+
+
 class ActionPlanForm(forms.ModelForm):
     """The coordinator's form for what an action is: owner, level, description, timescale, due date, links."""
 
     recommendations = forms.ModelMultipleChoiceField(
         queryset=Recommendation.objects.none(),
-        help_text="The recommendations this action answers. The first in printed order is taken as primary, "
-        "unless you pick one below.",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tick every recommendation this action answers. The first ticked in printed order is taken as "
+        "primary, unless you choose another below.",
     )
     primary = forms.ModelChoiceField(
-        queryset=Recommendation.objects.none(), required=False, label="Primary recommendation"
+        queryset=Recommendation.objects.none(),
+        required=False,
+        label="Primary recommendation",
+        help_text="One of those ticked above.",
     )
     revision_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -154,10 +174,9 @@ class ActionPlanForm(forms.ModelForm):
         self.partnership = partnership
         self.instance.partnership = partnership
         self.fields["owner"].queryset = Agency.objects.filter(partnership=partnership)
-        recs = Recommendation.objects.select_related("report").order_by("report_id", "position")
+        recs = Recommendation.objects.select_related("report", "theme").in_printed_order()
         self.fields["recommendations"].queryset = recs
         self.fields["primary"].queryset = recs
-        self.fields["recommendations"].widget.attrs["size"] = 12
         if self.instance.pk:
             self.fields["reference"].disabled = True
             links = list(self.instance.links.all())
@@ -179,12 +198,25 @@ class ActionPlanForm(forms.ModelForm):
             "description",
             "timescale_text",
             Div(Div("due_date", css_class="col-md-4"), Div("revision_reason", css_class="col-md-8"), css_class="row"),
-            Div(
-                Div(Field("recommendations"), css_class="col-md-8"),
-                Div("primary", css_class="col-md-4"),
-                css_class="row",
-            ),
+            Field("recommendations", template="actions/_recommendation_picker.html"),
         )
+
+    def recommendation_groups(self):
+        """The recommendations to choose from, as printed: [(report, [(theme title or "", [choice, ...])])], each
+        choice a RecommendationChoice. Two queries however many there are (the field's queryset, evaluated once)."""
+        chosen = {str(v) for v in (self["recommendations"].value() or [])}
+        primary = str(self["primary"].value() or "")
+        groups = []
+        for index, rec in enumerate(self.fields["recommendations"].queryset):
+            if not groups or groups[-1][0] != rec.report:
+                groups.append((rec.report, []))
+            themes = groups[-1][1]
+            theme = rec.theme.title if rec.theme else ""
+            if not themes or themes[-1][0] != theme:
+                themes.append((theme, []))
+            pk = str(rec.pk)
+            themes[-1][1].append(RecommendationChoice(index, rec, pk in chosen, pk == primary))
+        return groups
 
     def clean(self):
         data = super().clean()

@@ -6,6 +6,8 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Partnership
 
+from .markup import plain
+
 
 class SourceReportManager(models.Manager):
     def get_by_natural_key(self, slug):
@@ -132,6 +134,15 @@ class Recommendation(models.Model):
         return (*self.report.natural_key(), self.reference)
 
     natural_key.dependencies = ["recommendations.sourcereport", "recommendations.theme"]
+
+    def opening_words(self, length=80):
+        """The start of the wording as read (lead-in, then text; emphasis marks removed), cut at a word within
+        ``length`` characters with "…": enough to know a recommendation by in a list of them."""
+        words = " ".join(plain(" ".join(t for t in (self.lead_in, self.text) if t)).split())
+        if len(words) <= length:
+            return words
+        cut = words[: length + 1].rsplit(" ", 1)[0] if " " in words[:length] else words[:length]
+        return cut.rstrip(",;:.") + "…"
 
     def earlier_wordings(self):
         """The texts this recommendation had before its current one, newest first: [(text, replaced_at, why)]."""

@@ -1033,7 +1033,12 @@ def my_catalogue(partnership, agency, other_agency, member):
     listed under "no-update" (the lists overlap, as on the dashboard)."""
     MeetingFactory(partnership=partnership, date=days(-14), title="Child Protection Committee")
     MeetingFactory(partnership=partnership, date=days(7), body="cpc", title="Next CPC")
-    make = ActionFactory
+    created = timezone.now() - datetime.timedelta(days=30)  # before the meeting: each had it to report to
+
+    def make(**fields):
+        with mock.patch("django.utils.timezone.now", return_value=created):
+            return ActionFactory(**fields)
+
     groups = {
         "overdue": [make(owner=agency, reference="OVERDUE", status=Status.IN_PROGRESS, due_date=days(-5))],
         "due-soon": [
@@ -1107,3 +1112,67 @@ def test_the_home_page_goes_to_my_actions(client_as, member):
     response = client_as(member).get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse("actions:my_actions")
+
+
+# --- Choosing the recommendations an action answers ---------------------------------------------------------------
+
+
+def test_the_action_form_groups_the_recommendations_by_report_and_theme_with_their_wording(
+    client_as, coordinator, recommendation
+):
+    laming = recommendation.report
+    theme = ThemeFactory(report=laming, title="Leadership and accountability")
+    RecommendationFactory(
+        report=laming,
+        theme=theme,
+        reference="2",
+        position=2,
+        text="The Secretary of State should *personally* lead a national campaign to raise the profile of "
+        "child protection work across every agency.",
+    )
+    jar = SourceReportFactory(slug="jar", short_title="JAR Haringey", title="Joint Area Review of Haringey")
+    RecommendationFactory(report=jar, theme=None, reference="1", position=1, text="Review the referral route.")
+    page = client_as(coordinator).get(reverse("actions:create")).content.decode()
+    picker = page.split("data-recommendation-picker", 1)[1]
+    reports = re.findall(r'<fieldset class="rec-report">\s*<legend[^>]*>([^<]+)<', picker)
+    assert reports == ["Laming 2009", "JAR Haringey"] or reports == ["JAR Haringey", "Laming 2009"]
+    laming_group = picker.split("Laming 2009<span", 1)[1].split('<fieldset class="rec-report">', 1)[0]
+    assert "Leadership and accountability" in laming_group
+    # reference and the first 80 characters of the wording, cut at a word, emphasis marks removed
+    assert (
+        '<strong class="rec-choice-ref">2</strong> The Secretary of State should personally lead a national campaign '
+        "to raise the…</label>" in laming_group
+    )
+    assert "Before any theme" in picker and "Review the referral route.</label>" in picker
+    assert picker.count('type="checkbox" name="recommendations"') == 3
+    assert "Laming 2009 2: The Secretary of State should personally" in picker  # the primary's choices, worded too
+
+
+def test_the_action_form_keeps_the_ticked_recommendations_and_primary_after_a_refusal(
+    client_as, coordinator, agency, two_recommendations
+):
+    two, ten = two_recommendations
+    data = {"reference": "", "owner": agency.pk, "level": "committee", "description": "x"}
+    data |= {"recommendations": [two.pk, ten.pk], "primary": ten.pk}
+    page = client_as(coordinator).post(reverse("actions:create"), data).content.decode()
+    assert "Nothing was saved" in page
+    assert re.search(rf'value="{two.pk}" id="id_recommendations_\d+" checked', page)
+    assert re.search(rf'<option value="{ten.pk}" selected>', page)
+
+
+def test_a_primary_outside_the_ticked_recommendations_is_refused_and_linked_from_the_summary(
+    client_as, coordinator, agency, two_recommendations
+):
+    two, ten = two_recommendations
+    data = {"reference": "NEW-2", "owner": agency.pk, "level": "committee", "description": "x"}
+    data |= {"recommendations": [two.pk], "primary": ten.pk}
+    page = client_as(coordinator).post(reverse("actions:create"), data).content.decode()
+    assert "The primary recommendation must be one of those the action answers." in page
+    assert 'href="#id_primary"' in page and 'id="id_primary"' in page
+    assert not Action.objects.filter(reference="NEW-2").exists()
+
+
+def test_the_recommendations_error_links_to_the_first_checkbox(client_as, coordinator, agency, recommendation):
+    data = {"reference": "NEW-3", "owner": agency.pk, "level": "committee", "description": "x"}
+    page = client_as(coordinator).post(reverse("actions:create"), data).content.decode()
+    assert 'href="#id_recommendations_0"' in page and 'id="id_recommendations_0"' in page
