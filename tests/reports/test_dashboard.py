@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import ProgressUpdate, Status
+from actions.models import Action, ProgressUpdate, Status
 from reports.dashboard import build_dashboard
 from tests.factories import (
     ActionFactory,
@@ -102,6 +102,7 @@ def test_it_counts_open_actions_with_no_update_since_the_last_meeting_and_links_
     backdate(ProgressUpdateFactory(action=stale, author=member), timezone.now() - datetime.timedelta(days=20))
     ActionFactory(owner=agency, reference="never")
     ActionFactory(owner=agency, reference="closed", status=Status.COMPLETE, percent_complete=100)
+    Action.objects.update(created_at=timezone.now() - datetime.timedelta(days=60))  # all there at the meeting
     dashboard = build_dashboard(coordinator, timezone.localdate())
     assert dashboard.meeting.date == days(-10)
     assert [a.reference for a in dashboard.stale] == ["never", "stale"]
