@@ -70,10 +70,18 @@ class RequestLogMiddleware:
         }
 
 
+def database_unavailable(error):
+    """Django's wrapped errors, and the driver's own (psycopg2 raises its OperationalError unwrapped when a
+    server-side cursor is closed on a dropped connection)."""
+    return isinstance(error, UNAVAILABLE) or any(
+        cls.__name__ in ("OperationalError", "InterfaceError") for cls in type(error).__mro__
+    )
+
+
 def server_error(request):
     """``handler500``: the database being unreachable is a 503 "temporarily unavailable" page, anything else the
     500 page; both standalone (no query, no context processor) and with the request id, never a traceback."""
-    if isinstance(sys.exc_info()[1], UNAVAILABLE):
+    if database_unavailable(sys.exc_info()[1]):
         template, status = "503.html", 503
     else:
         template, status = "500.html", 500

@@ -78,3 +78,29 @@ def _finish(request, *, pdf=None, error=""):
         status = PaperPdf.Status.FAILED if error else PaperPdf.Status.READY
         PaperPdf.objects.filter(pk=request.pk).update(status=status, pdf=pdf, error=error, finished_at=timezone.now())
     return status
+
+
+def recover_renders_of(worker_id):
+    """Queue again the renders a worker was running when it stopped without finishing them (killed, its machine
+    lost): run as that worker starts again (``manage.py recover_pdf_renders --worker-id``, before ``db_worker``
+    with the same id), when none of its tasks can still be running. Returns the PDF requests queued again."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    requeued = []
+    for orphan in [result for result in running if worker_id in result.worker_ids]:
+        with transaction.atomic():
+            DBTaskResult.objects.filter(pk=orphan.pk).update(
+                status=TaskResultStatus.FAILED, finished_at=timezone.now(),
+                exception_class_path="reports.tasks.WorkerStopped", traceback="The worker stopped during this task.",
+            )  # fmt: skip
+            is_render = orphan.task_path == render_paper_pdf.module_path
+            request_id = orphan.args_kwargs["args"][0] if is_render else None
+            reset = PaperPdf.objects.filter(pk=request_id, status=PaperPdf.Status.RENDERING).update(
+                status=PaperPdf.Status.QUEUED, started_at=None
+            )
+        if is_render and reset:
+            render_paper_pdf.enqueue(request_id)
+            requeued.append(request_id)
+    return requeued

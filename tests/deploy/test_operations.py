@@ -104,6 +104,10 @@ def test_losing_the_database_in_a_view_answers_the_503_page(broken_client):
     assert "OperationalError" not in page and "Traceback" not in page
 
 
+def test_the_drivers_own_unwrapped_error_is_a_503_too(broken_client):
+    assert broken_client.get("/test-driver-connection-lost/").status_code == 503
+
+
 def test_losing_the_database_in_a_middleware_answers_the_503_page_too(broken_client, member, monkeypatch):
     broken_client.force_login(member)
 
