@@ -52,6 +52,8 @@ FONT = "Arial, Helvetica, sans-serif"
 TEXT_COLOUR = "#0b0c0c"
 MUTED_COLOUR = "#505a5f"
 TRACK_COLOUR = "#f3f2f1"
+#: How wide a compact chart is drawn: a 375 px screen shows it at about its own size.
+COMPACT_WIDTH = 340
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,13 @@ def stacked_bar_chart(
     label_width=180,
     empty_text="No actions",
     unit="action",
+    compact=False,
 ):
     """A horizontal stacked bar per row, on a shared scale, with counts on the segments and a legend.
+
+    ``compact``: for a phone's width. The chart is drawn 340 units wide (``width`` is ignored), each row's label on
+    a line of its own above its bar, so that shown on a 375 px screen its words stay their printed size (13 px),
+    where the wide chart, shrunk to fit, would write them about 6 px high.
 
     ``rows``: ``[(label, {series key: count}), ...]`` or a mapping ``label -> counts``.
     ``series``: ``[Series | (key, label, colour[, pattern[, short]]), ...]`` in stacking order.
@@ -119,17 +126,23 @@ def stacked_bar_chart(
     rows = _as_rows(rows)
     series = [s if isinstance(s, Series) else Series(*s) for s in series]
     totals = [sum(counts.get(s.key, 0) for s in series) for _, counts in rows]
-    ident = _chart_id(title, rows)
+    ident = _chart_id(title, rows) + ("-compact" if compact else "")
     if not rows or not any(totals):
-        return _empty_chart(ident, title=title, text=empty_text, width=width)
+        return _empty_chart(ident, title=title, text=empty_text, width=COMPACT_WIDTH if compact else width)
 
     gap, top, right = 10, 8, 48
+    if compact:
+        width, label_width, label_height = COMPACT_WIDTH, 0, 18
     plot_left, plot_width = label_width, max(width - label_width - right, 40)
     scale = plot_width / max(totals)
     body = []
     y = top
     for (label, counts), total in zip(rows, totals, strict=True):
-        body.append(_row_label(label, y, bar_height, label_width))
+        if compact:
+            body.append(_label_above(label, y, width - right))
+            y += label_height
+        else:
+            body.append(_row_label(label, y, bar_height, label_width))
         x = plot_left
         for s in series:
             count = counts.get(s.key, 0)
@@ -158,6 +171,15 @@ def status_by_report_svg(data, *, title="Actions by status, by source report", s
 def rag_by_agency_svg(data, *, title="Actions by RAG rating, by agency", series=RAG_SERIES, **options):
     """Actions by RAG rating per agency. ``data``: ``[(agency label, {Rag value: count}), ...]``."""
     return stacked_bar_chart(data, series, title=title, **options)
+
+
+def for_every_width(chart, data, **options):
+    """A bar chart drawn twice: as wide as a desktop shows it, and compact for a phone; the page's stylesheet
+    shows one (``.chart-wide`` from 768 px, ``.chart-compact`` below), so the words read at their size on both."""
+    return mark_safe(  # noqa: S308 - both charts are escaped where they are built
+        f'<div class="chart-wide">{chart(data, **options)}</div>'
+        f'<div class="chart-compact">{chart(data, compact=True, **options)}</div>'
+    )
 
 
 def progress_bar_svg(percent, *, label=None, width=320, height=24, colour="#00703c"):
@@ -261,6 +283,16 @@ def _defs(ident, series):
 
 def _fill(ident, s):
     return f"url(#{ident}-{escape(s.key)})" if s.pattern in PATTERNS else s.colour
+
+
+def _label_above(label, y, width):
+    """A compact chart's row label: on its own line above the bar, left-aligned, as wide as the bar."""
+    shown = _fit(label, width, 13)
+    tooltip = f"<title>{escape(label)}</title>" if shown != label else ""
+    return (
+        f'<text x="0" y="{_n(y + 7)}" dominant-baseline="central" font-size="13" '
+        f'fill="{TEXT_COLOUR}">{escape(shown)}{tooltip}</text>'
+    )
 
 
 def _row_label(label, y, bar_height, label_width):

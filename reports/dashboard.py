@@ -144,8 +144,12 @@ def build_dashboard(user, today, *, as_at=None):
         upcoming=[(actions[pk], days) for pk, days in overall.due_soon],
         soon_days=due_soon_days(),
         without_member=list(Action.objects.for_user(user).owners_without_active_member()),  # now, whatever the day
-        status_chart=charts.status_by_report_svg([(g.label, g.summary.by_status) for g in report_groups if g.total]),
-        rag_chart=charts.rag_by_agency_svg([(g.label, g.summary.by_rag) for g in agency_groups]),
+        status_chart=charts.for_every_width(
+            charts.status_by_report_svg, [(g.label, g.summary.by_status) for g in report_groups if g.total]
+        ),
+        rag_chart=charts.for_every_width(
+            charts.rag_by_agency_svg, [(g.label, g.summary.by_rag) for g in agency_groups]
+        ),
     )
 
 

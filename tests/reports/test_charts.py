@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from reports.charts import (
     RAG_SERIES,
     Series,
+    for_every_width,
     progress_bar_svg,
     rag_by_agency_svg,
     stacked_bar_chart,
@@ -110,3 +111,23 @@ def test_the_progress_bar_writes_the_percentage_and_clamps_it():
     assert "% complete not reported" in texts(progress_bar_svg(None))  # none reported: not 0%
     root = ET.fromstring(progress_bar_svg(60, label="Laming <2009>"))
     assert root.find(f"{SVG}title").text == "Laming <2009>: 60% complete"
+
+
+def test_a_compact_chart_is_drawn_for_a_phone_with_each_label_above_its_bar():
+    rows = [("Social Work Services", {"red": 2, "green": 6}), ("Health", {"amber": 1, "complete": 3})]
+    wide, compact = rag_by_agency_svg(rows), rag_by_agency_svg(rows, compact=True)
+    root = ET.fromstring(compact)
+    # drawn about as wide as a 375 px screen shows it, so its 13-unit labels stay about 13 px high there
+    assert root.get("viewBox").split()[2] == "340" and float(ET.fromstring(wide).get("viewBox").split()[2]) >= 600
+    labels = [el for el in root.iter(f"{SVG}text") if el.text == "Social Work Services"]
+    assert labels and labels[0].get("x") == "0" and labels[0].get("text-anchor") is None
+    assert all(float(el.get("font-size")) >= 12 for el in root.iter(f"{SVG}text"))
+    assert set(texts(wide)) == set(texts(compact))  # the same words and numbers
+    ids = lambda svg: {el.get("id") for el in ET.fromstring(svg).iter() if el.get("id")}  # noqa: E731
+    assert not ids(wide) & ids(compact)  # both may stand on one page
+
+
+def test_for_every_width_gives_the_wide_chart_and_the_compact_one_each_in_its_own_box():
+    markup = for_every_width(status_by_report_svg, [("Laming 2009", {"complete": 2})])
+    assert markup.startswith('<div class="chart-wide"><svg') and '<div class="chart-compact"><svg' in markup
+    assert markup.count('viewBox="0 0 340 ') == 1
