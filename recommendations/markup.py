@@ -71,6 +71,17 @@ def blocks(text):
     return result
 
 
+def split_last_section(text):
+    """(before, last): the text before its last ``## `` heading, and that heading with what follows it ("" if the
+    text has no heading). A report summary's last section introduces the action plan printed after it, and is
+    printed with the plan, on its first page."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    starts = [m.start() for m in re.finditer(r"(?:^|\n\s*\n)## ", text)]
+    if not starts:
+        return text, ""
+    return text[: starts[-1]].strip(), text[starts[-1] :].strip()
+
+
 def emphasis_html(text):
     """One piece of text as HTML: escaped, with its *emphasis* as <em>, line breaks kept."""
     lines = (text or "").split("\n")

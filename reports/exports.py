@@ -54,9 +54,10 @@ def render_paper_html(paper):
 
 
 def render_pdf(html):
-    from weasyprint import HTML
+    """The HTML as a tagged, accessible PDF (PDF/UA-1; ``reports.pdf``)."""
+    from .pdf import render
 
-    return HTML(string=html).write_pdf()
+    return render(html)
 
 
 def paper_filename(paper, extension):

@@ -19,6 +19,7 @@ def paper_docx(paper):
     content, context, sections = paper.content, paper_context(paper), paper.section_keys
     doc = Document()
     _properties(doc, paper)
+    _language(doc, LANGUAGE)
     section = doc.sections[0]
     _page(section, landscape=False)
     _header_footer(section, paper, context)
@@ -39,9 +40,58 @@ def paper_docx(paper):
         if content["unlinked"]:
             _unlinked(doc, content, sections)
 
+    _application(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+#: The language every paper is written in (the HTML's ``lang``, the PDF's ``/Lang``).
+LANGUAGE = "en-GB"
+
+#: What ``docProps/app.xml`` says made the file: this application, and no page or word counts (Word computes
+#: them when it opens the file; the library's template claims one page of Microsoft Word).
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Application>Child protection recommendations tracker</Application><DocSecurity>0</DocSecurity>"
+    "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
+
+
+def _language(doc, language):
+    """The document's language: the default of every run (``w:docDefaults``) and the core properties'."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run_properties = _child(_child(_child(doc.styles.element, "w:docDefaults"), "w:rPrDefault"), "w:rPr")
+    for old in run_properties.findall(qn("w:lang")):
+        run_properties.remove(old)
+    lang = OxmlElement("w:lang")
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        lang.set(qn(attribute), language)
+    run_properties.append(lang)
+    doc.core_properties.language = language
+
+
+def _child(element, tag):
+    """The element's first child of this tag, added if it has none."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    child = element.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        element.insert(0, child)
+    return child
+
+
+def _application(doc):
+    for part in doc.part.package.parts:
+        if part.partname == "/docProps/app.xml":
+            part._blob = APP_XML.encode()
 
 
 def _properties(doc, paper):
@@ -74,7 +124,15 @@ def _header_footer(section, paper, context):
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    section.header.paragraphs[0].text = f"{context['heading']} – {paper.title}"
+    header = section.header.paragraphs[0]
+    if not paper.is_issued:  # on every page of every section (later sections' headers are linked to this one)
+        from docx.shared import RGBColor
+
+        mark = header.add_run(DRAFT_MARK)
+        mark.bold = True
+        mark.font.color.rgb = RGBColor(0xB1, 0x0E, 0x1E)
+        header = section.header.add_paragraph()
+    header.add_run(f"{context['heading']} – {paper.title}")
     footer = section.footer.paragraphs[0]
     footer.text = f"{context['status_label']} · Page "
     field = OxmlElement("w:fldSimple")
@@ -85,11 +143,13 @@ def _header_footer(section, paper, context):
 # --- text -----------------------------------------------------------------------------------------------------------
 
 
-def _runs(paragraph, text, *, bold=False, caps=False):
-    """Write ``text`` into the paragraph as runs, its *emphasis* in italics."""
+def _runs(paragraph, text, *, bold=False, caps=False, upright=None):
+    """Write ``text`` into the paragraph as runs, its *emphasis* in italics. ``upright=False`` sets the other runs
+    upright explicitly, for styles that are italic of themselves (Word's Heading 4): only what the source
+    italicises is italic."""
     for part, italic in markup.runs(text or ""):
         run = paragraph.add_run(part)
-        run.italic = italic or None
+        run.italic = italic or upright
         run.bold = bold or None
         run.font.all_caps = caps or None
     return paragraph
@@ -97,7 +157,7 @@ def _runs(paragraph, text, *, bold=False, caps=False):
 
 def _heading(doc, text, level, *, caps=False):
     paragraph = doc.add_heading("", level=level)
-    return _runs(paragraph, text, caps=caps)
+    return _runs(paragraph, text, caps=caps, upright=False)
 
 
 def _text(doc, text, *, heading_level=3):
@@ -133,7 +193,7 @@ def _cover(doc, paper, context):
     _runs(doc.add_paragraph(), context["heading"], bold=True, caps=True)
     _heading(doc, paper.title, 1, caps=True)
     if not paper.as_printed:
-        status = f"Issued {paper.issued_at:%-d %B %Y}" if paper.is_issued else "DRAFT – not issued"
+        status = f"Issued {paper.issued_at:%-d %B %Y}" if paper.is_issued else DRAFT_MARK
         doc.add_paragraph().add_run(status).bold = True
     for number, title, text in (
         (1, "Purpose", paper.purpose),
@@ -148,6 +208,10 @@ def _cover(doc, paper, context):
     doc.add_paragraph().add_run(f"Report prepared by: {paper.prepared_by_name}, {paper.prepared_by_role}").bold = True
 
 
+#: What every page of a draft says, in every format (the HTML and PDF write it in ``reports/paper.html``).
+DRAFT_MARK = "DRAFT – not yet issued"
+
+
 # --- tables ---------------------------------------------------------------------------------------------------------
 
 
@@ -158,7 +222,7 @@ def _table(doc, headers, rows):
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(str(text)).bold = True
-    _row_property(table.rows[0], "w:tblHeader")
+    _header_row(table, _last_heading(doc))
     for values in rows:
         row = table.add_row()
         _row_property(row, "w:cantSplit")
@@ -166,6 +230,38 @@ def _table(doc, headers, rows):
             cell.text = "\n".join(value) if isinstance(value, list) else str(value)
     doc.add_paragraph()
     return table
+
+
+def _header_row(table, title):
+    """Mark the first row as the table's header row, repeated at the top of every page and read as the column
+    headers; the table is titled (its alternative text) after the heading it stands under."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    _row_property(table.rows[0], "w:tblHeader")
+    _row_property(table.rows[0], "w:cantSplit")
+    properties = table._tbl.tblPr
+    look = properties.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        properties.append(look)
+    look.set(qn("w:firstRow"), "1")
+    look.set(qn("w:firstColumn"), "1")
+    if title:
+        caption = OxmlElement("w:tblCaption")
+        caption.set(qn("w:val"), title[:255])
+        look.addprevious(caption)
+
+
+def _last_heading(doc):
+    """The text of the last heading written so far ("" if none)."""
+    from docx.oxml.ns import qn
+
+    for element in reversed(doc.element.body):
+        style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        if style is not None and style.get(qn("w:val"), "").startswith("Heading"):
+            return "".join(t.text or "" for t in element.iter(qn("w:t")))
+    return ""
 
 
 def _row_property(row, name):
@@ -329,15 +425,33 @@ def _centred(doc, text):
     return paragraph
 
 
-def _appendix(doc, paper, report, number, sections, WD_SECTION):
-    if not report["plan_rows"] or ("report_summaries" in sections and report.get("partnership_summary")):
+def _new_page(doc):
+    """Start a new portrait page: a page break, or a new portrait section after a landscape one."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+
+    if doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE:
+        _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=False)
+    else:
         doc.add_page_break()
+
+
+def _appendix(doc, paper, report, number, sections, WD_SECTION):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    if not report["plan_rows"] or ("report_summaries" in sections and report.get("partnership_summary")):
+        _new_page(doc)
     summary = report.get("partnership_summary") if "report_summaries" in sections else None
+    before, introduction = markup.split_last_section(summary["body"]) if summary else ("", "")
+    if not report["plan_rows"]:
+        before, introduction = (summary["body"], "") if summary else ("", "")
     if summary:
-        _centred(doc, f"Appendix {number}")
-        for line in summary["heading"]:
-            _centred(doc, line)
-        _text(doc, summary["body"], heading_level=3)
+        heading = doc.add_heading("", level=2)
+        heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for index, line in enumerate([f"Appendix {number}", *summary["heading"]]):
+            if index:
+                heading.runs[-1].add_break()
+            _runs(heading, line, caps=True, upright=False)
+        _text(doc, before, heading_level=3)
     elif report["plan_rows"]:
         pass  # its heading is printed on the plan's first (landscape) page
     else:
@@ -353,13 +467,12 @@ def _appendix(doc, paper, report, number, sections, WD_SECTION):
             label = "" if paper.as_printed else f"Appendix {number}: "
             published = f" ({report['published']})" if report["published"] else ""
             _heading(doc, f"{label}{report['title']}{published}", 2)
+        _text(doc, introduction, heading_level=3)  # the summary's last section, on the plan's first page
         _plan_table(doc, report, sections)
         if report["unanswered"] and not paper.as_printed:
             doc.add_paragraph(
                 f"Recommendations of this report answered by no action: {', '.join(report['unanswered'])}."
             )
-        back = doc.add_section(WD_SECTION.NEW_PAGE)
-        _page(back, landscape=False)
     else:
         _recommendation_list(doc, report, sections)
 
@@ -386,13 +499,12 @@ def _plan_table(doc, report, sections):
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.paragraphs[0].add_run(text).bold = True
-    _row_property(table.rows[0], "w:tblHeader")
+    _header_row(table, report["title"])
     for row in report["plan_rows"]:
         if row["show_lead_in"]:
             lead = table.add_row()
             merged = lead.cells[0].merge(lead.cells[4])
-            for run in _runs(merged.paragraphs[0], row["lead_in"]).runs:
-                run.italic = True
+            _runs(merged.paragraphs[0], row["lead_in"])
         first = last = None
         for line in row["lines"]:
             cells = last = table.add_row().cells
@@ -425,13 +537,13 @@ def _recommendation_list(doc, report, sections):
                 _runs(doc.add_paragraph(style="List Bullet"), point)
             if "decisions" in sections and rec["decision"] != "none":
                 reason = f": {rec['reason']}" if rec["reason"] else ""
-                doc.add_paragraph().add_run(f"Decision: {rec['decision_label']}{reason}").italic = True
+                doc.add_paragraph().add_run(f"Decision: {rec['decision_label']}{reason}").bold = True
     if report.get("url"):
         doc.add_paragraph(f"Ref: {report['url']}")
 
 
 def _unlinked(doc, content, sections):
-    doc.add_page_break()
+    _new_page(doc)
     doc.add_heading("Actions not linked to a national recommendation", level=2)
     with_status = "statuses" in sections
     rows = [

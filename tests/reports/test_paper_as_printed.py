@@ -5,8 +5,8 @@ recommendation's row in order and, within the row, each column in order (its pag
 and Word files must hold every sentence of it in that order, and (in the *as printed* form) nothing else.
 
 Texts are compared after one normalisation, the same for both sides: tags and markdown marks dropped, entities
-decoded, ligatures folded, list numbers ("1.", "10.") dropped, whitespace collapsed, case folded (the paper sets its
-headings in capitals with CSS, as the source prints them). Sentences end at . ; : ? or ! and at block boundaries.
+decoded, ligatures folded, list numbers ("1.", "10.") dropped, whitespace after a hyphen dropped, whitespace
+collapsed, case folded (the paper sets its headings in capitals with CSS, as the source prints them). Sentences end at . ; : ? or ! and at block boundaries.
 """
 
 import datetime
@@ -37,6 +37,7 @@ def normalise(text):
     text = html.unescape(text).replace("•", " ").replace("*", "").replace("#", "")
     text = re.sub(r"(?m)^\s*- ", " ", text)
     text = re.sub(r"(?<!\S)\d{1,2}\.(?=\s)", " ", text)
+    text = re.sub(r"(?<=\w)-\s+(?=\w)", "-", text)  # a PDF line may break after a hyphen ("thoraco-/lumbar")
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
@@ -133,9 +134,13 @@ def html_body(page):
 
 
 def pdf_text(pdf):
+    """The PDF's text as a reader reads it: its running heads (artifacts, on every page) left out, so that a
+    sentence continued on the next page, as the source's table cells are, reads as one."""
     from pypdf import PdfReader
 
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    from tests.pdf_pages import without_artifacts
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(without_artifacts(pdf))).pages)
 
 
 def docx_blocks(docx):
