@@ -30,6 +30,7 @@ from tests.factories import (
     SourceReportFactory,
     ThemeFactory,
 )
+from tests.pdf_pages import pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -180,7 +181,7 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"^Appendix 1: "))).to_be_visible()
     expect(page.get_by_role("heading", name=f"Summary of progress as at {data.today:%-d %B %Y}")).to_be_visible()
-    expect(page.locator(".paper header")).to_contain_text("DRAFT – not issued")
+    expect(page.locator(".paper header")).to_contain_text("DRAFT – not yet issued")
     expect(page.get_by_text("Training has slipped; see the appendix.")).to_be_visible()
     for text in (AUDIT, TRAINING, HEALTH):
         expect(appendix(page)).to_contain_text(text)
@@ -206,9 +207,13 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
         """() => [...document.styleSheets].some(sheet => [...sheet.cssRules].some(
                  rule => rule instanceof CSSPageRule && /a4/i.test(rule.style.getPropertyValue('size'))))"""
     ), "the print view has no @page rule for A4"
+    expect(page.locator(".draft-banner")).to_have_text("DRAFT – not yet issued")
     page.emulate_media(media="print")
     expect(appendix(page)).to_contain_text(AUDIT)
     expect(page.locator(".draft-mark")).to_be_visible()
+    # Every page the browser prints says it is a draft: the print view's @page header.
+    printed = pages(page.pdf(prefer_css_page_size=True))
+    assert printed and [p.number for p in printed if "DRAFT – not yet issued" not in p.text] == []
     page.emulate_media(media="screen")
     page.go_back()
 
@@ -255,6 +260,7 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
     for control in ("Edit the draft", "Regenerate from the plan", "Issue the paper…", "Delete the draft"):
         expect(page.get_by_text(control)).to_have_count(0)
     expect(page.locator(".paper header")).not_to_contain_text("DRAFT")
+    assert "not yet issued" not in page.request.get(url(live_server, "reports:paper_print", paper.pk)).text()
     paper.refresh_from_db()
     assert paper.is_issued and paper.issued_by == data.coordinator
     assert page.goto(url(live_server, "reports:paper_edit", paper.pk)).status == 403
