@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,14 +85,21 @@ def test_the_admin_lists_and_filters_entries_but_offers_no_change(client_as, adm
     assert AuditEntry.objects.get(pk=entry.pk).detail == "laming-2009.json"
 
 
-def backdate(entry, *, days):
-    """Test set-up only: the application itself never changes an entry."""
-    models.QuerySet.update(AuditEntry.objects.filter(pk=entry.pk), created_at=timezone.now() - datetime.timedelta(days))
+def recorded_days_ago(days):
+    """An entry as if written ``days`` ago. Test set-up only: the application never writes a past time, and nothing
+    may change an entry once written (the database refuses it on PostgreSQL), so the entry is written with it."""
+    field = AuditEntry._meta.get_field("created_at")
+    field.auto_now_add = False
+    try:
+        return AuditEntry.objects.create(
+            action=audit.Action.FIXTURE_LOAD, created_at=timezone.now() - datetime.timedelta(days)
+        )
+    finally:
+        field.auto_now_add = True
 
 
 def test_pruning_removes_only_entries_and_sessions_past_retention(client_as, member):
-    old = audit.record(None, audit.Action.FIXTURE_LOAD)
-    backdate(old, days=800)
+    old = recorded_days_ago(800)
     recent = audit.record(None, audit.Action.FIXTURE_LOAD)
     Session.objects.create(session_key="ended", session_data="", expire_date=timezone.now() - datetime.timedelta(1))
     live = client_as(member).session.session_key
@@ -105,8 +111,7 @@ def test_pruning_removes_only_entries_and_sessions_past_retention(client_as, mem
 
 
 def test_the_prune_command_has_a_dry_run(capsys):
-    old = audit.record(None, audit.Action.FIXTURE_LOAD)
-    backdate(old, days=800)
+    recorded_days_ago(800)
     call_command("prune_audit", "--dry-run")
     assert "would delete 1 audit entries" in capsys.readouterr().out
     assert AuditEntry.objects.count() == 1

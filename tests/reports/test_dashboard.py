@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,9 +21,13 @@ pytestmark = pytest.mark.django_db
 URL = reverse("reports:dashboard")
 
 
-def backdate(update, moment):
-    """Progress updates are append-only; a test may still move one back in time, past the guard."""
-    QuerySet(ProgressUpdate).filter(pk=update.pk).update(created_at=moment)
+def update_written_at(moment, **fields):
+    """Progress updates are append-only, in the database too: one from the past is written at that moment (its
+    ``created_at`` read from the clock), never moved back afterwards."""
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        return ProgressUpdate.objects.get(pk=ProgressUpdateFactory(**fields).pk)
 
 
 def test_the_coordinator_sees_progress_by_report_with_charts_and_numbers(
@@ -99,7 +102,7 @@ def test_it_counts_open_actions_with_no_update_since_the_last_meeting_and_links_
     fresh = ActionFactory(owner=agency, reference="fresh")
     ProgressUpdateFactory(action=fresh, author=member)
     stale = ActionFactory(owner=agency, reference="stale")
-    backdate(ProgressUpdateFactory(action=stale, author=member), timezone.now() - datetime.timedelta(days=20))
+    update_written_at(timezone.now() - datetime.timedelta(days=20), action=stale, author=member)
     ActionFactory(owner=agency, reference="never")
     ActionFactory(owner=agency, reference="closed", status=Status.COMPLETE, percent_complete=100)
     Action.objects.update(created_at=timezone.now() - datetime.timedelta(days=60))  # all there at the meeting
