@@ -33,11 +33,13 @@ class ProgressChange:
 
 
 def _claim_version(action, expected_version):
-    """Lock the action and raise its version, or raise ConflictError if it moved since expected_version.
+    """Lock the action and raise its version, or raise ConflictError if it moved since expected_version; nothing
+    is recorded on an archived plan (``Partnership.refuse_if_archived``).
 
     The conditional UPDATE is what guards SQLite (which has no row locks); select_for_update guards PostgreSQL.
     """
-    locked = Action.objects.select_for_update().get(pk=action.pk)
+    locked = Action.objects.select_for_update().select_related("partnership").get(pk=action.pk)
+    locked.partnership.refuse_if_archived()
     claimed = Action.objects.filter(pk=action.pk, version=expected_version).update(version=F("version") + 1)
     if not claimed:
         raise ConflictError(current=locked)
@@ -150,6 +152,7 @@ def action_update_plan(
 def action_create(*, partnership, reference, owner, level, description, timescale_text, recommendations, due_date=None):
     """Create an action answering one or more recommendations; the first is its primary one. Without a due date,
     the date is read from the timescale where one can be ("October 2009" → 31 October 2009)."""
+    partnership.refuse_if_archived()
     if due_date is None:
         due_date = due_date_from_timescale(timescale_text)
     action = Action(

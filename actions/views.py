@@ -9,10 +9,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_filters.views import FilterView
 
 from agencies import audit
-from agencies.access import landing_url_name, membership_of, partnership_of, require_coordinator
+from agencies.access import landing_url_name, membership_of, partnership_of, require_coordinator, require_plan_manager
 from agencies.plan_cache import rendered
 from recommendations.models import ApplicabilityDecision
-from reports.as_at import opening_day, read_as_at
+from reports.as_at import actions_as_they_stood, opening_day, read_as_at
+from reports.history import end_of_day
 from reports.member_lists import my_actions_page
 
 from .access import can_update_action, get_action_for_user
@@ -37,7 +38,8 @@ def my_actions(request):
     membership = membership_of(request.user)
     if membership is None:
         return render(request, "actions/no_membership.html", status=403)
-    today, agency = timezone.localdate(), membership.agency
+    agency = membership.agency
+    today = agency.partnership.archived_as_at or timezone.localdate()  # an archived plan: as at its last meeting
 
     def body_context():  # the same for every member of the agency: built once per version of the plan and day
         return {"page": my_actions_page(agency, Action.objects.for_user(request.user), today), "agency": agency}
@@ -100,9 +102,17 @@ class ActionListView(FilterView):
 
 @require_safe
 def action_detail(request, pk):
+    """An action, its recommendations and its history; as at a past day (``?as_at=``), as it stood at its end: its
+    status, %, due date, RAG and the updates recorded by then."""
     action = get_action_for_user(request, pk)
+    as_at = read_as_at(request, action.partnership, timezone.localdate())
     links = action.links.select_related("recommendation__report", "recommendation__theme").order_by("-is_primary")
     updates = action.updates.select_related("author__membership__agency")
+    if as_at.is_past:
+        stood = actions_as_they_stood([action], action.partnership, as_at.day)
+        if not stood:
+            return render(request, "actions/action_not_yet.html", {"action": action, "as_at": as_at})
+        updates = updates.filter(created_at__lte=end_of_day(as_at.day))
     return render(
         request,
         "actions/action_detail.html",
@@ -110,8 +120,9 @@ def action_detail(request, pk):
             "action": action,
             "links": links,
             "updates": updates,
-            "can_update": can_update_action(request.user, action),
-            "today": timezone.localdate(),
+            "can_update": can_update_action(request.user, action) and not as_at.is_past,
+            "today": as_at.date,
+            "as_at": as_at,
         },
     )
 
@@ -213,7 +224,7 @@ def _plan_fields(data):
 
 @require_http_methods(["GET", "POST"])
 def action_create_view(request):
-    partnership = require_coordinator(request.user).agency.partnership
+    partnership = require_plan_manager(request.user).agency.partnership
     form = ActionPlanForm(request.POST or None, partnership=partnership, initial=_initial_links(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -235,7 +246,7 @@ def _initial_links(request):
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
     action = get_action_for_user(request, pk)  # 404 for another partnership's action, before any role check
-    require_coordinator(request.user)
+    require_plan_manager(request.user)
     form = ActionPlanForm(request.POST or None, instance=action, partnership=action.partnership)
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -42,8 +42,28 @@ def require_coordinator(user):
     return membership_of(user)
 
 
+def plan_is_archived(user):
+    """Whether the user's partnership's plan is an archived record (read-only: nothing is recorded on it)."""
+    membership = membership_of(user)
+    return bool(membership and membership.agency.partnership.is_archived)
+
+
+def require_live_plan(user):
+    """Raise 403, saying why, when the user's partnership's plan is an archived record."""
+    if plan_is_archived(user):
+        raise PermissionDenied(membership_of(user).agency.partnership.archived_message())
+
+
+def require_plan_manager(user):
+    """Raise 403 unless the user coordinates a live plan: the coordinator edits the plan until it is archived."""
+    membership = require_coordinator(user)
+    require_live_plan(user)
+    return membership
+
+
 def require_updater(user):
-    """Raise 403 unless the user updates actions: members and coordinators, not readers."""
+    """Raise 403 unless the user updates actions: members and coordinators, not readers; not on an archived plan."""
+    require_live_plan(user)
     membership = membership_of(user)
     if membership is None or not can_update_for_agency(user, membership.agency):
         raise PermissionDenied("Only members and coordinators update actions.")
@@ -54,6 +74,8 @@ def can_update_for_agency(user, agency):
     """Members update their own agency's work; the coordinator updates all of the partnership's."""
     membership = membership_of(user)
     if membership is None or agency.partnership_id != membership.agency.partnership_id:
+        return False
+    if membership.agency.partnership.is_archived:
         return False
     if membership.is_coordinator:
         return True

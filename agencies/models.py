@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, router
 
 from .append_only import AppendOnlyModel, AppendOnlyQuerySet, pruning
@@ -25,6 +26,15 @@ class Partnership(models.Model):
     committee_name = models.CharField(
         max_length=200, blank=True, help_text="As printed, e.g. East Ayrshire Child Protection Committee."
     )
+    archived_as_at = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Set when the plan is an archived record: read-only, always shown as at this day (its last "
+        "meeting). Empty: the plan is live.",
+    )
+    archived_meeting = models.CharField(
+        max_length=200, blank=True, help_text="The meeting it is shown as at, as the archive banner names it."
+    )
 
     objects = PartnershipManager()
 
@@ -36,6 +46,22 @@ class Partnership(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def is_archived(self):
+        return self.archived_as_at is not None
+
+    def refuse_if_archived(self):
+        """The one rule of an archived plan: nothing is recorded on it (progress, plan edits, reminders)."""
+        if self.is_archived:
+            raise ValidationError(self.archived_message())
+
+    def archived_message(self):
+        meeting = self.archived_meeting or "its last meeting"
+        return (
+            f"The {self.name} plan is an archived record, shown as it stood at {meeting}: nothing can be recorded "
+            "on it. The coordinator can reopen it, giving a reason."
+        )
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -276,6 +302,8 @@ class MembershipEvent(AppendOnlyModel):
         AGENCY_CHANGED = "agency_changed", "Moved to another agency"
         DEACTIVATED = "deactivated", "Deactivated"
         REACTIVATED = "reactivated", "Reactivated"
+        PLAN_ARCHIVED = "plan_archived", "Plan archived"
+        PLAN_REOPENED = "plan_reopened", "Plan reopened"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="membership_events")
     kind = models.CharField(max_length=24, choices=Kind.choices)

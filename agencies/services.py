@@ -76,10 +76,12 @@ class InvitationError(Exception):
     """The invitation link cannot be used: unknown, used already, withdrawn or expired."""
 
 
-def _event(*, partnership, kind, actor, detail, subject=None, email=""):
+def record_event(*, partnership, kind, actor, detail, subject=None, email=""):
+    """One entry of the partnership's history (append-only): who did what to its people or its plan, and why."""
     return MembershipEvent.objects.create(
         partnership=partnership, kind=kind, actor=actor, subject=subject, email=email, detail=detail[:300]
     )
+
 
 
 def _saved(obj):
@@ -97,7 +99,7 @@ def partnership_create(*, actor, name, slug, committee_name, coordinator_email, 
     """An administrator creates a partnership, the group its coordinator belongs to, and invites the coordinator."""
     require_administrator(actor)
     partnership = _saved(Partnership(name=name, slug=slug, committee_name=committee_name))
-    _event(partnership=partnership, kind=MembershipEvent.Kind.PARTNERSHIP_CREATED, actor=actor, detail=name)
+    record_event(partnership=partnership, kind=MembershipEvent.Kind.PARTNERSHIP_CREATED, actor=actor, detail=name)
     agency = agency_create(
         actor=actor,
         partnership=partnership,
@@ -117,7 +119,7 @@ def agency_create(*, actor, partnership, name, short_name, kind, email=""):
     agency = _saved(
         Agency(partnership=partnership, name=name, short_name=short_name, slug=slug, kind=kind, email=email)
     )
-    _event(partnership=partnership, kind=MembershipEvent.Kind.AGENCY_ADDED, actor=actor, detail=name)
+    record_event(partnership=partnership, kind=MembershipEvent.Kind.AGENCY_ADDED, actor=actor, detail=name)
     return agency
 
 
@@ -147,7 +149,9 @@ def invitation_send(*, actor, agency, email, role, base_url, job_title=""):
         )
     )
     detail = f"{email} invited to {agency.name} as {Membership.Role(role).label.split(' (')[0].lower()}"
-    _event(partnership=agency.partnership, kind=MembershipEvent.Kind.INVITED, actor=actor, email=email, detail=detail)
+    record_event(
+        partnership=agency.partnership, kind=MembershipEvent.Kind.INVITED, actor=actor, email=email, detail=detail
+    )
     link = base_url.rstrip("/") + reverse("agencies:accept", args=[token])
     transaction.on_commit(lambda: _send_invitation(invitation, actor, link))
     return invitation
@@ -195,7 +199,7 @@ def invitation_accept(*, token, first_name, last_name, password):
     _saved(Membership(user=user, agency=invitation.agency, role=invitation.role, job_title=invitation.job_title))
     invitation.accepted_at, invitation.user = timezone.now(), user
     invitation.save(update_fields=["accepted_at", "user"])
-    _event(
+    record_event(
         partnership=invitation.agency.partnership,
         kind=MembershipEvent.Kind.JOINED,
         actor=None,
@@ -218,7 +222,7 @@ def membership_change(*, actor, membership, agency, role, job_title):
     _saved(membership)
     who, partnership = membership.user, agency.partnership
     if before_agency != agency:
-        _event(
+        record_event(
             partnership=partnership,
             kind=MembershipEvent.Kind.AGENCY_CHANGED,
             actor=actor,
@@ -227,7 +231,7 @@ def membership_change(*, actor, membership, agency, role, job_title):
         )
     if before_role != role:
         labels = (Membership.Role(r).label.split(" (")[0].lower() for r in (before_role, role))
-        _event(
+        record_event(
             partnership=partnership,
             kind=MembershipEvent.Kind.ROLE_CHANGED,
             actor=actor,
@@ -247,7 +251,7 @@ def account_set_active(*, actor, membership, active):
     user.is_active = active
     user.save(update_fields=["is_active"])
     kind = MembershipEvent.Kind.REACTIVATED if active else MembershipEvent.Kind.DEACTIVATED
-    _event(
+    record_event(
         partnership=membership.agency.partnership,
         kind=kind,
         actor=actor,

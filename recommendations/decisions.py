@@ -13,6 +13,7 @@ from .models import ApplicabilityDecision
 @transaction.atomic
 def decision_record(*, partnership, recommendation, decision, reason, decided_by, decided_on):
     """Record (or revise) the partnership's decision; simple-history keeps every earlier version."""
+    partnership.refuse_if_archived()
     obj = (
         ApplicabilityDecision.objects.select_for_update()
         .filter(partnership=partnership, recommendation=recommendation)

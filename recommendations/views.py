@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions.models import Action, ActionRecommendation, Status
-from agencies.access import partnership_of, require_coordinator
+from agencies.access import partnership_of, require_plan_manager
 from reports.as_at import (
     actions_as_they_stood,
     decisions_as_they_stood,
@@ -96,7 +96,7 @@ def recommendation_detail(request, slug, reference):
 
 @require_http_methods(["GET", "POST"])
 def decision_edit(request, slug, reference):
-    membership = require_coordinator(request.user)
+    membership = require_plan_manager(request.user)
     rec = _recommendation(slug, reference)
     partnership = membership.agency.partnership
     current = decisions_by_recommendation(partnership, [rec]).get(rec.pk)

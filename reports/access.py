@@ -10,7 +10,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from agencies.access import is_coordinator, membership_of, require_coordinator
+from agencies.access import is_administrator, is_coordinator, membership_of, require_coordinator
 
 from .models import Meeting, Paper
 
@@ -42,6 +42,15 @@ def can_prepare_papers(user):
 def require_paper_preparer(user):
     """The partnership whose papers and meetings the coordinator prepares; 403 for anyone else."""
     return require_coordinator(user).agency.partnership
+
+
+def require_plan_archiver(user):
+    """The partnership whose plan this user may archive or reopen: the coordinator's, or an administrator's own
+    partnership; 403 for anyone else."""
+    membership = membership_of(user)
+    if membership is None or not (membership.is_coordinator or is_administrator(user)):
+        raise PermissionDenied("Only the coordinator or an administrator archives or reopens the plan.")
+    return membership.agency.partnership
 
 
 def meetings_for_user(user):

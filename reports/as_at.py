@@ -9,8 +9,11 @@ as it stands.
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from actions.models import Action, ActionRecommendation, ProgressUpdate
+from django.urls import Resolver404, resolve
+
+from actions.models import ActionRecommendation
 from actions.rag import rag_for
 from recommendations.models import ApplicabilityDecision, Recommendation
 
@@ -32,6 +35,12 @@ class AsAt:
     error: str = ""
     links: list = field(default_factory=list)  # (label, ISO date or "" for today, is the current choice)
     last_meeting: Meeting | None = None
+    archived_as_at: datetime.date | None = None  # an archived plan: always shown as at this day, or before it
+    archived_meeting: str = ""
+
+    @property
+    def is_archived(self):
+        return self.archived_as_at is not None
 
     @property
     def is_past(self):
@@ -52,6 +61,31 @@ class AsAt:
         return f"as_at={self.value}" if self.day else ""
 
 
+#: The pages that show the plan as at a day (``?as_at=``): a link to one of them from a page about the past keeps
+#: that day (``on_day``); links to any other page (papers, people, settings) are about now and stay as they are.
+AS_AT_PAGES = frozenset(
+    {"reports:dashboard", "actions:list", "actions:detail", "recommendations:report", "recommendations:detail"}
+)
+
+
+def on_day(url, day):
+    """The one way a link keeps the day its page shows: ``url`` with ``as_at=day`` (replacing any other day) when it
+    leads to a page that shows the plan as at a day, else ``url`` as it is. ``day`` None (today): unchanged."""
+    if not day or not url:
+        return url
+    parts = urlsplit(str(url))
+    if parts.scheme or parts.netloc or not parts.path:  # another site, or this page's own query or anchor
+        return url
+    try:
+        view_name = resolve(parts.path).view_name
+    except Resolver404:
+        return url
+    if view_name not in AS_AT_PAGES:
+        return url
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "as_at"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("as_at", day.isoformat())])))
+
+
 def read_as_at(request, partnership, today):
     """The as-at day asked for in the URL, validated, with the quick links for the partnership."""
     raw = request.GET.get("as_at", "").strip()
@@ -63,9 +97,23 @@ def read_as_at(request, partnership, today):
             as_at.error = f"“{raw}” is not a date (use the date picker, or YYYY-MM-DD): showing the plan today."
         else:
             as_at.day, as_at.error = _day_shown(raw, day, today)
+    if partnership is not None and partnership.is_archived:
+        _archived(as_at, partnership)
     as_at.last_meeting = Meeting.objects.last_for(partnership, today)
     as_at.links = _quick_links(partnership, as_at)
     return as_at
+
+
+def _archived(as_at, partnership):
+    """An archived plan is shown as it stood at its last meeting, or at an earlier day asked for; never later."""
+    as_at.archived_as_at, as_at.archived_meeting = partnership.archived_as_at, partnership.archived_meeting
+    if as_at.day is None or as_at.day > as_at.archived_as_at:
+        if as_at.day is not None or as_at.error:
+            as_at.error = (
+                f"This plan is an archived record, shown as it stood at {as_at.archived_meeting}: a later day has "
+                "nothing more to show."
+            )
+        as_at.day = as_at.archived_as_at
 
 
 def _day_shown(raw, day, today):
@@ -78,9 +126,12 @@ def _day_shown(raw, day, today):
 
 
 def _quick_links(partnership, as_at):
-    days = [("Today", None)]
+    if as_at.is_archived:  # its "today" is the day it was archived as at
+        days = [(f"The archived record ({long_date(as_at.archived_as_at)})", as_at.archived_as_at)]
+    else:
+        days = [("Today", None)]
     if as_at.last_meeting:
-        days.append((f"Last meeting ({long_date(as_at.last_meeting.date)})", as_at.last_meeting.date))
+        days.append((f"Last meeting ({as_at.last_meeting})", as_at.last_meeting.date))
     if partnership is not None:
         issued = Paper.objects.issued().filter(partnership=partnership).without_bodies().select_related("meeting")
         issued = issued.order_by("-as_at")
@@ -169,17 +220,6 @@ def decision_counts(partnership, day=None):
 
 
 def opening_day(partnership, today):
-    """The day a partnership's dashboard opens at: its last meeting when its record has been closed for over a
-    year (no change recorded since that meeting, held more than a year ago; East Ayrshire's 2009 plan), else
-    today (None). A closed record read against today's clock is a wall of "overdue by thousands of days"."""
-    meeting = Meeting.objects.last_for(partnership, today)
-    if meeting is None or (today - meeting.date).days <= 365:
-        return None
-    since = end_of_day(meeting.date)
-    actions = Action.objects.filter(partnership=partnership)
-    changed = (
-        actions.filter(created_at__gte=since).exists()
-        or Action.history.filter(partnership_id=partnership.pk, history_date__gte=since).exists()
-        or ProgressUpdate.objects.filter(action__partnership=partnership, created_at__gte=since).exists()
-    )
-    return None if changed else meeting.date
+    """The day a partnership's pages open at: an archived plan's day (its last meeting), else today (None). A plan
+    is archived by a recorded decision (``reports.services.plan_archive``), never guessed from how quiet it is."""
+    return partnership.archived_as_at if partnership is not None else None

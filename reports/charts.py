@@ -182,15 +182,17 @@ def for_every_width(chart, data, **options):
     )
 
 
-def progress_bar_svg(percent, *, label=None, width=320, height=24, colour="#00703c"):
+def progress_bar_svg(percent, *, label=None, text=None, width=320, height=24, colour="#00703c"):
     """A single bar filled to ``percent`` (clamped to 0..100) with "NN% complete" written beside it; an empty
-    bar with "% complete not reported" when ``percent`` is None.
+    bar with "% complete not reported" when ``percent`` is None. ``text``, when given, is written in full in the
+    accessible name ("8 of 51 complete (16%)"), the bar's own words staying the percentage.
 
     ``label`` (e.g. "Laming 2009") becomes part of the accessible name: "Laming 2009: 45% complete".
     """
-    text = "% complete not reported" if percent is None else f"{max(0, min(100, round(percent)))}% complete"
+    shown = "% complete not reported" if percent is None else f"{max(0, min(100, round(percent)))}% complete"
+    spoken = f"{text} ({shown})" if text and percent is not None else shown
+    name = f"{label}: {spoken}" if label else spoken
     percent = max(0, min(100, round(percent or 0)))
-    name = f"{label}: {text}" if label else text
     ident = _chart_id(name, [])
     bar_width = width - 110
     fill = bar_width * percent / 100
@@ -199,7 +201,7 @@ def progress_bar_svg(percent, *, label=None, width=320, height=24, colour="#0070
         f'stroke="{MUTED_COLOUR}" stroke-width="1"/>'
         f'<rect x="0" y="0" width="{_n(fill)}" height="{height}" fill="{colour}"/>'
         f'<text x="{_n(bar_width + 8)}" y="{_n(height / 2)}" dominant-baseline="central" font-size="13" '
-        f'font-weight="bold" fill="{TEXT_COLOUR}">{escape(text)}</text>'
+        f'font-weight="bold" fill="{TEXT_COLOUR}">{escape(shown)}</text>'
     )
     return _svg(ident, name, f"{name}.", width, height, body)
 

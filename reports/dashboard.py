@@ -63,8 +63,15 @@ class Group:
         return self.summary.percent_complete
 
     @property
+    def share_complete(self):
+        return self.summary.share_complete
+
+    @property
     def progress_svg(self):
-        return charts.progress_bar_svg(self.percent_complete, label=self.label)
+        """The headline bar: the share of the group's actions complete ("8 of 51 complete" is 16 %)."""
+        return charts.progress_bar_svg(
+            self.share_complete, label=self.label, text=f"{self.complete} of {self.total} complete"
+        )
 
     def status_counts(self):
         return self.summary.status_counts()

@@ -23,6 +23,7 @@ def dashboard(request):
     def body_context():
         return {
             "dashboard": build_dashboard(request.user, as_at.today, as_at=as_at.day),
+            "as_at": as_at,  # its day only: the key holds it
             "statuses": list(Status),
             "rags": list(Rag),
             "overdue_url": actions_list_url(overdue="on", sort="due"),

@@ -90,3 +90,19 @@ class IssueForm(forms.Form):
     confirm = forms.BooleanField(
         label="I have checked this paper. Issue it: it will be frozen and can no longer be changed or deleted."
     )
+
+
+class PlanRecordForm(forms.Form):
+    """Why the plan is archived, or reopened: kept in the partnership's history."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=250,
+        label="Reason",
+        error_messages={"required": "Say why: the reason is kept in the partnership's history."},
+    )
+
+    def __init__(self, *args, submit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", submit))

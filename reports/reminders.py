@@ -100,7 +100,7 @@ def build_reminders(*, today, days=None):
     reminders, seen = [], set()
     memberships = (
         Membership.objects.filter(role__in=[Membership.Role.MEMBER, Membership.Role.COORDINATOR])
-        .filter(user__is_active=True)
+        .filter(user__is_active=True, agency__partnership__archived_as_at__isnull=True)  # an archived plan: none
         .exclude(user__email="")
         .select_related("user", "agency__partnership")
         .order_by("agency__partnership__name", "agency__name", "user__username")
@@ -120,7 +120,8 @@ def build_reminders(*, today, days=None):
         seen.add(user.email.lower())
         if reminder:
             reminders.append(reminder)
-    for agency in Agency.objects.exclude(email="").select_related("partnership").order_by("partnership", "name"):
+    agencies = Agency.objects.exclude(email="").filter(partnership__archived_as_at__isnull=True)
+    for agency in agencies.select_related("partnership").order_by("partnership", "name"):
         if agency.email.lower() in seen:
             continue
         seen.add(agency.email.lower())

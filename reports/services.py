@@ -1,5 +1,6 @@
 """Writes to meetings and papers: each one atomic and validated; issuing freezes a paper for good."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -147,3 +148,60 @@ def _locked_draft(paper, bodies=True):
     if locked.is_issued:
         raise PaperIssueError("The paper has been issued: it is frozen and can no longer be changed.")
     return locked
+
+
+# --- An archived plan: a historical record, read-only, shown as it stood at its last meeting ---------------------
+
+
+@transaction.atomic
+def plan_archive(*, partnership, actor, reason, today):
+    """Make the partnership's plan an archived record as it stood at its last meeting on or before ``today``
+    (or ``today`` when none is recorded): read-only, no reminders, always shown as at that day. Recorded, with its
+    reason, in the partnership's history."""
+    from agencies.models import MembershipEvent, Partnership
+    from agencies.services import record_event
+
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    reason = _reason(reason, "archived")
+    if locked.is_archived:
+        raise ValidationError("This plan is already an archived record.")
+    meeting = Meeting.objects.filter(partnership=locked, date__lte=today).order_by("-date").first()
+    locked.archived_as_at = meeting.date if meeting else today
+    locked.archived_meeting = f"its last meeting ({meeting})" if meeting else f"the end of {papers.long_date(today)}"
+    locked.save(update_fields=["archived_as_at", "archived_meeting"])
+    record_event(
+        partnership=locked,
+        kind=MembershipEvent.Kind.PLAN_ARCHIVED,
+        actor=actor,
+        detail=f"Archived as it stood at {locked.archived_meeting}. Reason: {reason}",
+    )
+    return locked
+
+
+@transaction.atomic
+def plan_reopen(*, partnership, actor, reason):
+    """Make an archived plan live again: progress, plan edits and reminders resume. Recorded with its reason."""
+    from agencies.models import MembershipEvent, Partnership
+    from agencies.services import record_event
+
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    reason = _reason(reason, "reopened")
+    if not locked.is_archived:
+        raise ValidationError("This plan is live: there is nothing to reopen.")
+    was = locked.archived_meeting
+    locked.archived_as_at, locked.archived_meeting = None, ""
+    locked.save(update_fields=["archived_as_at", "archived_meeting"])
+    record_event(
+        partnership=locked,
+        kind=MembershipEvent.Kind.PLAN_REOPENED,
+        actor=actor,
+        detail=f"Reopened (it had been archived as it stood at {was}). Reason: {reason}",
+    )
+    return locked
+
+
+def _reason(reason, done):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"Say why the plan is {done}: the reason is kept in its history."})
+    return reason

@@ -6,9 +6,11 @@ as they stood at its date (``reports.history``). Either way the same rules (``Ac
 into the lists, so a chief officer reads the same number on the dashboard and in the paper.
 
 * **by status** and **by RAG** (``actions.rag.rag_for`` at ``today``);
-* **% complete**: the mean of the % complete *reported* on the actions still tracked (not applicable ones left
-  out; an action whose % nobody reported is left out too, never counted as 0), with how many were reported; None
-  when none was;
+* **share complete**: the headline progress of a group, the share of its actions that are complete (8 of 51:
+  16 %), the one figure drawn as a bar;
+* **% complete**: secondary text, the mean of the % complete *reported* on the actions still tracked (not
+  applicable ones left out; an action whose % nobody reported is left out too, never counted as 0), with how
+  many were reported; None when none was;
 * **overdue** with days and age band, **due soon** with days to go, **no update since** ``since``, **complete**.
 
 The lists overlap: an action can be overdue and also have no update since the last meeting.
@@ -52,6 +54,11 @@ class Summary:
     @property
     def total(self):
         return sum(self.by_status.values())
+
+    @property
+    def share_complete(self):
+        """The headline progress: the % of the group's actions that are complete (``None`` for no actions)."""
+        return 100 * len(self.complete) / self.total if self.total else None
 
     @property
     def percent_complete(self):

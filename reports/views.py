@@ -14,8 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from agencies import audit
 
 from . import exports, services, tables, word
-from .access import get_paper_for_user, meetings_for_user, papers_for_user, require_paper_preparer
-from .forms import IssueForm, MeetingForm, PaperForm
+from .access import (
+    get_paper_for_user,
+    meetings_for_user,
+    papers_for_user,
+    require_paper_preparer,
+    require_plan_archiver,
+)
+from .forms import IssueForm, MeetingForm, PaperForm, PlanRecordForm
 from .models import Paper, PaperPdf
 
 CONTENT_TYPES = {
@@ -222,3 +228,32 @@ def paper_delete(request, pk):
     services.paper_delete(paper=paper)
     messages.success(request, "Draft deleted.")
     return redirect("reports:paper_list")
+
+
+# --- archiving the plan -----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def plan_archive(request):
+    """Make the plan an archived record as it stood at its last meeting (read-only), or reopen it: one recorded
+    step each, with a reason."""
+    partnership = require_plan_archiver(request.user)
+    archiving = not partnership.is_archived
+    form = PlanRecordForm(request.POST or None, submit="Archive the plan" if archiving else "Reopen the plan")
+    if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        try:
+            if archiving:
+                services.plan_archive(
+                    partnership=partnership, actor=request.user, reason=reason, today=timezone.localdate()
+                )
+            else:
+                services.plan_reopen(partnership=partnership, actor=request.user, reason=reason)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            done = "The plan is archived: a read-only record." if archiving else "The plan is live again."
+            messages.success(request, done)
+            return redirect("reports:dashboard")
+    context = {"form": form, "partnership": partnership, "archiving": archiving}
+    return render(request, "reports/plan_archive.html", context)

@@ -12,7 +12,7 @@ def rag_badge(action, explain=False):
     """The action's RAG as text on colour; uses the list's annotation when there is one."""
     rating = getattr(action, "rag", None)
     if rating is None or explain:
-        result = action.rag_result(timezone.localdate())
+        result = action.rag_result(getattr(action, "as_at", None) or timezone.localdate())  # the day it is shown as at
         return {"rating": result.rating, "label": result.explanation if explain else result.label}
     return {"rating": rating, "label": Rag(rating).label}
 

@@ -76,7 +76,7 @@ def test_quick_links_offer_today_the_last_meeting_and_each_issued_paper(
     links = client_as(coordinator).get(DASHBOARD).context["as_at"].links
     values = [value for _label, value, _current in links]
     assert values == ["", "2009-09-02"]  # today; the meeting's day and the paper's as-at day are one link
-    assert links[1][0] == "Last meeting (2 September 2009)"
+    assert links[1][0] == "Last meeting (Chief Officers Group, 2 September 2009)"
 
 
 def test_the_report_page_shows_decisions_and_actions_as_they_stood(client_as, coordinator, history, recommendation):
@@ -116,14 +116,13 @@ def test_the_dashboard_lists_agencies_with_open_actions_and_no_active_member(
     assert "Agencies with nobody to update their actions" in response.content.decode()
 
 
-def test_a_closed_record_opens_as_at_its_last_meeting_and_a_live_one_today(
+def test_an_archived_record_opens_as_at_its_last_meeting_and_a_live_one_today_however_quiet(
     client_as, coordinator, partnership, history
 ):
     MeetingFactory(partnership=partnership, date=datetime.date(2009, 10, 1))
-    response = client_as(coordinator).get(reverse("home"))
-    assert response["Location"] == f"{DASHBOARD}?as_at=2009-10-01"
-    MeetingFactory(partnership=partnership, body="cpc", date=timezone.localdate() - datetime.timedelta(days=10))
-    assert client_as(coordinator).get(reverse("home"))["Location"] == DASHBOARD
+    assert client_as(coordinator).get(reverse("home"))["Location"] == DASHBOARD  # quiet for years, but live
+    services.plan_archive(partnership=partnership, actor=coordinator, reason="A record.", today=timezone.localdate())
+    assert client_as(coordinator).get(reverse("home"))["Location"] == f"{DASHBOARD}?as_at=2009-10-01"
 
 
 def test_the_quick_links_name_every_issued_paper_without_reading_any_papers_body(
