@@ -2,9 +2,10 @@
 
 import io
 
-from django.db.models import Prefetch
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from config.tabular import csv_bytes, neutralise
@@ -16,40 +17,37 @@ from .columns import COLUMNS, EDITABLE_COLUMNS
 
 
 def export_queryset(user):
-    """The actions the user may update, with what the sheet prints, in a fixed number of queries."""
-    links = ActionRecommendation.objects.select_related("recommendation__report").order_by(
-        "-is_primary", "recommendation__report_id", "recommendation__position"
+    """The actions the user may update, in the sheet's order."""
+    return updatable_actions(user).order_by("sort_key")
+
+
+#: What a row prints of its action, read as values (no model object per action or link).
+_FIELDS = ("pk", "version", "reference", "owner__short_name", "description", "timescale_text", "due_date", "status",
+           "percent_complete")  # fmt: skip
+
+
+def _recommendations(actions):
+    """{action id: "JAR Haringey 2; JAR Haringey 5"}: the recommendations each action answers, primary first, in
+    one query of values."""
+    links = (
+        ActionRecommendation.objects.filter(action__in=actions.order_by().values("pk"))
+        .order_by("action_id", "-is_primary", "recommendation__report_id", "recommendation__position")
+        .values_list("action_id", "recommendation__report__short_title", "recommendation__reference")
     )
-    return (
-        updatable_actions(user)
-        .select_related("owner")
-        .prefetch_related(Prefetch("links", queryset=links, to_attr="loaded_links"))
-        .order_by("sort_key")
-    )
+    answered = {}
+    for action_id, short_title, reference in links:
+        answered.setdefault(action_id, []).append(f"{short_title} {reference}")
+    return {action_id: "; ".join(names) for action_id, names in answered.items()}
 
 
 def export_rows(actions):
-    """One list of cell values per action, in COLUMNS order; dates as datetime.date, text not yet neutralised."""
-    for action in actions:
-        recommendations = "; ".join(
-            f"{link.recommendation.report.short_title} {link.recommendation.reference}"
-            for link in action.answered_links
-        )
-        yield [
-            action.pk,
-            action.version,
-            action.reference,
-            action.owner.short_name,
-            recommendations,
-            action.description,
-            action.timescale_text,
-            action.due_date,
-            action.status,
-            action.percent_complete,
-            "",
-            None,
-            "",
-        ]
+    """One list of cell values per action, in COLUMNS order; dates as datetime.date, text not yet neutralised, the
+    columns to fill in empty (``None``: an empty CSV field; no cell at all in the XLSX, but for a date's format).
+    Two queries of values, whatever the number of actions."""
+    recommendations = _recommendations(actions)
+    for pk, version, reference, owner, description, timescale, due, status, percent in actions.values_list(*_FIELDS):
+        answered = recommendations.get(pk, "")
+        yield [pk, version, reference, owner, answered, description, timescale, due, status, percent, None, None, None]
 
 
 def export_csv(actions):
@@ -62,34 +60,62 @@ _EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")
 _WIDTHS = {"description": 60, "recommendations": 28, "note": 50, "revision_reason": 40, "timescale": 24}
 
 
+_DATE_COLUMNS = tuple(COLUMNS.index(name) for name in ("due_date", "revised_due_date"))
+
+
 def export_xlsx(actions):
-    """The sheet as XLSX bytes: an "Actions" sheet with drop-down statuses and a "Help" sheet."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Actions"
-    sheet.append(COLUMNS)
-    rows = list(export_rows(actions))
-    for row in rows:
-        sheet.append([neutralise(value) for value in row])
-    _format_actions_sheet(sheet, last_row=len(rows) + 1 if rows else 2)
+    """The sheet as XLSX bytes: an "Actions" sheet with drop-down statuses and a "Help" sheet.
+
+    Written in openpyxl's write-only mode: each row goes to the file as it is appended, with no cell objects kept;
+    widths, the frozen header and the header's styles are set before the first row, the validations after the
+    last (they are written at the sheet's end)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Actions")
+    _format_actions_sheet(sheet)
+    # The two date columns carry their format on every row, an empty revised_due_date too (typed-in dates read
+    # as dates): one styled cell per column, its value replaced row by row (a row is written as it is appended).
+    date_cells = {index: _date_cell(sheet) for index in _DATE_COLUMNS}
+    rows = 0
+    for row in export_rows(actions):
+        cells = [neutralise(value) for value in row]
+        for index, cell in date_cells.items():
+            cell.value = cells[index]
+            cells[index] = cell
+        sheet.append(cells)
+        rows += 1
+    _add_validations(sheet, last_row=rows + 1 if rows else 2)
     _add_help_sheet(workbook)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def _format_actions_sheet(sheet, *, last_row):
-    letters = {name: chr(ord("A") + index) for index, name in enumerate(COLUMNS)}
-    for name, letter in letters.items():
-        header = sheet[f"{letter}1"]
-        header.font = _HEADER_FONT
-        if name in EDITABLE_COLUMNS:
-            header.fill = _EDITABLE_FILL
-        sheet.column_dimensions[letter].width = _WIDTHS.get(name, max(12, len(name) + 2))
-    for name in ("due_date", "revised_due_date"):
-        for (cell,) in sheet[f"{letters[name]}2:{letters[name]}{last_row}"]:
-            cell.number_format = "yyyy-mm-dd"
+def _date_cell(sheet):
+    cell = WriteOnlyCell(sheet)
+    cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
+def _header_cell(sheet, value, *, fill=None):
+    cell = WriteOnlyCell(sheet, value)
+    cell.font = _HEADER_FONT
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def _format_actions_sheet(sheet):
+    """Widths, the frozen panes and the header row: what write-only mode needs before the first data row."""
+    for index, name in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(name, max(12, len(name) + 2))
     sheet.freeze_panes = "D2"
+    sheet.append(
+        [_header_cell(sheet, name, fill=_EDITABLE_FILL if name in EDITABLE_COLUMNS else None) for name in COLUMNS]
+    )
+
+
+def _add_validations(sheet, *, last_row):
+    letters = {name: get_column_letter(index) for index, name in enumerate(COLUMNS, start=1)}
     statuses = DataValidation(
         type="list",
         formula1='"' + ",".join(Status.values) + '"',
@@ -107,7 +133,7 @@ def _format_actions_sheet(sheet, *, last_row):
         error="A whole number from 0 to 100.",
     )
     for validation, name in ((statuses, "status"), (percent, "percent_complete")):
-        sheet.add_data_validation(validation)
+        sheet.data_validations.append(validation)  # what add_data_validation does; write-only sheets lack it
         validation.add(f"{letters[name]}2:{letters[name]}{last_row}")
 
 
@@ -123,15 +149,12 @@ HELP_LINES = (
 
 def _add_help_sheet(workbook):
     sheet = workbook.create_sheet("Help")
-    sheet.append(["How to use this sheet"])
-    sheet["A1"].font = _HEADER_FONT
+    sheet.column_dimensions["A"].width = 20
+    sheet.column_dimensions["B"].width = 45
+    sheet.append([_header_cell(sheet, "How to use this sheet")])
     for line in HELP_LINES:
         sheet.append([line])
     sheet.append([])
-    sheet.append(["Status code", "Meaning"])
-    for cell in sheet[sheet.max_row]:
-        cell.font = _HEADER_FONT
+    sheet.append([_header_cell(sheet, "Status code"), _header_cell(sheet, "Meaning")])
     for code, label in Status.choices:
         sheet.append([code, label])
-    sheet.column_dimensions["A"].width = 20
-    sheet.column_dimensions["B"].width = 45
