@@ -37,7 +37,8 @@ class AgencyInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["name", "committee_name", "slug"]
+    list_display = ["name", "committee_name", "slug", "sso_only"]
+    list_filter = ["sso_only"]
     search_fields = ["name", "committee_name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AgencyInline]

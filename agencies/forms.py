@@ -1,8 +1,43 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 
+from . import audit, sso
 from .models import Agency, Membership
+
+
+class SignInForm(AuthenticationForm):
+    """The password form: Django's, refusing the people of a partnership that signs in only with single sign-on
+    (``Partnership.sso_only``), break-glass administrators apart (``sso.password_refused``)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Your username and password did not match. Please try again.",
+    }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if sso.password_refused(user):
+            partnership = user.membership.agency.partnership
+            detail = f"{partnership.name} signs in with single sign-on only"
+            refused = audit.Outcome.REFUSED
+            audit.record(self.request, audit.Action.PASSWORD_REFUSED, outcome=refused, user=user, detail=detail)
+            raise forms.ValidationError(
+                f"{partnership.name} signs in with your organisation's account only: passwords are not used. "
+                f"Choose “Sign in with {settings.OIDC_PROVIDER_NAME}”"
+                + (" below." if sso.enabled() else ", which your administrator is setting up."),
+                code="sso_only",
+            )
+
+    @property
+    def sso_enabled(self):
+        return sso.enabled()
+
+    @property
+    def sso_provider_name(self):
+        return settings.OIDC_PROVIDER_NAME
 
 
 class _PlainHelperMixin:

@@ -35,11 +35,21 @@ class Partnership(models.Model):
     archived_meeting = models.CharField(
         max_length=200, blank=True, help_text="The meeting it is shown as at, as the archive banner names it."
     )
+    sso_only = models.BooleanField(
+        "single sign-on only",
+        default=False,
+        help_text="Its people sign in only with their organisation's account: the password form refuses them. "
+        "Administrators, and anyone given the permission “may sign in with a password when single sign-on is the "
+        "only way” (break-glass), still may.",
+    )
 
     objects = PartnershipManager()
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("password_when_sso_only", "May sign in with a password when single sign-on is the only way (break-glass)")
+        ]
 
     def __str__(self):
         return self.name
@@ -202,6 +212,8 @@ class AuditEntry(AppendOnlyModel):
         PAPER_ISSUE = "paper_issue", "Paper issued"
         PAPER_DOWNLOAD = "paper_download", "Paper downloaded"
         FIXTURE_LOAD = "fixture_load", "Recommendation sets loaded"
+        SSO_REFUSED = "sso_refused", "Single sign-on refused"
+        PASSWORD_REFUSED = "password_refused", "Password sign-in refused: single sign-on only"
 
     class Outcome(models.TextChoices):
         OK = "ok", "Done"

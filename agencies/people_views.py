@@ -1,6 +1,7 @@
 """Partnerships, agencies and people, managed without the Django admin: administrators create partnerships and
 their coordinators; coordinators (and administrators) add agencies, invite people and change their accounts."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import access, backends, services
+from . import access, backends, services, sso
 from .forms import AcceptForm, AgencyForm, InviteForm, MemberForm, PartnershipForm
 from .models import Invitation, MembershipEvent, Partnership
 
@@ -156,6 +157,6 @@ def accept(request, token):
         login(request, user, backend=backends.PATH)
         messages.success(request, f"Welcome. Your username is {user.username}.")
         return redirect("home")
-    return render(
-        request, "agencies/accept.html", {"form": form, "invitation": invitation}, status=400 if form.errors else 200
-    )
+    context = {"form": form, "invitation": invitation}  # never the token: a template's debug log lists its context
+    context.update(sso=sso.enabled(), sso_name=settings.OIDC_PROVIDER_NAME)
+    return render(request, "agencies/accept.html", context, status=400 if form.errors else 200)

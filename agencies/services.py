@@ -174,7 +174,12 @@ def _send_invitation(invitation, actor, link):
 
 def invitation_for_token(token):
     """The invitation this link stands for, if it can still be accepted; InvitationError otherwise."""
-    invitation = Invitation.objects.select_related("agency__partnership").filter(token_hash=token_hash(token)).first()
+    return invitation_for_digest(token_hash(token))
+
+
+def invitation_for_digest(digest):
+    """As ``invitation_for_token``, from the link's hash (what single sign-on keeps while the person signs in)."""
+    invitation = Invitation.objects.select_related("agency__partnership").filter(token_hash=digest).first()
     if invitation is None or invitation.withdrawn_at:
         raise InvitationError("This invitation link is not valid. Ask your coordinator for a new invitation.")
     if invitation.accepted_at:
@@ -185,16 +190,19 @@ def invitation_for_token(token):
 
 
 @transaction.atomic
-def invitation_accept(*, token, first_name, last_name, password):
-    """Make the invited person's account (username: their email) and membership; the link then stops working."""
-    invitation = invitation_for_token(token)
+def invitation_accept(*, first_name, last_name, password, token=None, digest=None):
+    """Make the invited person's account (username: their email) and membership; the link then stops working.
+
+    From the link (``token``) with a password, or from its hash (``digest``) with ``password=None`` when the person
+    signed in with their organisation's account (``agencies.sso``): then the account has no usable password."""
+    invitation = invitation_for_digest(digest or token_hash(token))
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.withdrawn_at:
         raise InvitationError("This invitation has been used already. Sign in with your email address instead.")
     user = get_user_model()(
         username=invitation.email, email=invitation.email, first_name=first_name, last_name=last_name
     )
-    user.set_password(password)
+    user.set_password(password)  # None: an unusable password
     _saved(user)
     _saved(Membership(user=user, agency=invitation.agency, role=invitation.role, job_title=invitation.job_title))
     invitation.accepted_at, invitation.user = timezone.now(), user
@@ -205,7 +213,7 @@ def invitation_accept(*, token, first_name, last_name, password):
         actor=None,
         subject=user,
         email=invitation.email,
-        detail=f"{user.get_full_name()} joined {invitation.agency.name}",
+        detail=f"{user.get_full_name() or user.username} joined {invitation.agency.name}",
     )
     return user
 

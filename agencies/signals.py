@@ -3,21 +3,25 @@
 import time
 
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from config.middleware import SESSION_LAST_SEEN
 
-from . import audit, two_factor
+from . import audit, sso, two_factor
 
 
 @receiver(user_logged_in)
 def record_sign_in(sender, request, user, **kwargs):
-    audit.record(request, audit.Action.SIGN_IN, user=user)
+    issuer = getattr(request, sso.REQUEST_MARK, None)  # signed in with the organisation's account
+    audit.record(request, audit.Action.SIGN_IN, user=user, detail=f"single sign-on: {issuer}" if issuer else "")
     session = getattr(request, "session", None)
     if session is not None:  # what the session guards then read without a query on every request
         session[SESSION_LAST_SEEN] = int(time.time())
-        session[two_factor.SESSION_NEEDS_CODE] = two_factor.has_two_factor(user) or two_factor.must_use_two_factor(user)
+        session[two_factor.SESSION_NEEDS_CODE] = (
+            two_factor.has_two_factor(user) or two_factor.must_use_two_factor(user)
+        ) and not (issuer and settings.OIDC_SATISFIES_TWO_FACTOR)  # the council's provider asked for its own
 
 
 @receiver(user_logged_out)

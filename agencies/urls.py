@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import people_views as views
+from . import sso_views
 
 app_name = "agencies"
 
@@ -8,6 +9,7 @@ urlpatterns = [
     path("", views.partnership_list, name="partnership_list"),
     path("new/", views.partnership_create, name="partnership_create"),
     path("invitations/<str:token>/", views.accept, name="accept"),
+    path("invitations/<str:token>/single-sign-on/", sso_views.accept, name="accept_sso"),
     path("<slug:slug>/people/", views.people, name="people"),
     path("<slug:slug>/people/history/", views.history, name="history"),
     path("<slug:slug>/people/invite/", views.invite, name="invite"),

@@ -23,6 +23,7 @@ MASK = "[masked]"
 #: URL name -> the keyword arguments that are secrets (whoever holds the path can use it).
 SECRET_KWARGS = {
     "agencies:accept": ("token",),  # an invitation: the link chooses the password of a new account
+    "agencies:accept_sso": ("token",),  # the same invitation, accepted through single sign-on
     "password_reset_confirm": ("token",),  # Django's password reset (django.contrib.auth.urls), wherever mounted
 }
 #: URL name -> why its token-like keyword arguments are no secret.

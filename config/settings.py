@@ -386,3 +386,39 @@ LOGGING["loggers"]["cptracker.requests"] = {
 }
 #: /readyz answers 503 when the oldest task waiting for a worker (a paper's PDF) has waited longer than this.
 READY_QUEUE_MAX_AGE = env_int("READY_QUEUE_MAX_AGE", 300)
+
+# --- Single sign-on (issue 20): OpenID Connect with the organisation's account (agencies/sso.py) ----------------
+#: Off unless OIDC_RP_CLIENT_ID is set; then every endpoint below is needed (docs/deploy.md: registering the
+#: application with Microsoft Entra ID or Google Workspace). A person is matched to their membership by a verified
+#: e-mail address; nobody gets an account by signing in, except by accepting their invitation.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+_OIDC_NEEDED = (
+    "OIDC_RP_CLIENT_SECRET",
+    "OIDC_OP_ISSUER",
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    "OIDC_OP_TOKEN_ENDPOINT",
+    "OIDC_OP_JWKS_ENDPOINT",
+)
+_oidc_missing = [name for name in _OIDC_NEEDED if OIDC_ENABLED and not globals()[name]]
+if _oidc_missing:
+    raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set: single sign-on also needs {', '.join(_oidc_missing)}.")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+#: The claim that says the provider has verified the address (Microsoft Entra ID: `xms_edov`, see docs/deploy.md).
+OIDC_EMAIL_VERIFIED_CLAIM = os.environ.get("OIDC_EMAIL_VERIFIED_CLAIM", "email_verified")
+#: What the sign-in button names: "Sign in with <this>".
+OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "your organisation's account")
+#: A sign-in through the organisation's account counts as two-factor for those who must use it: the council's
+#: provider asks for its own second factor. Off: they give a code from their app afterwards, as with a password.
+OIDC_SATISFIES_TWO_FACTOR = env_bool("OIDC_SATISFIES_TWO_FACTOR", True)

@@ -5,16 +5,20 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from actions.views import home
+from agencies import sso_views
 from agencies import views as account_views
+from agencies.forms import SignInForm
 from config import observability
 
 urlpatterns = [
     path("", home, name="home"),
     path(
         "accounts/login/",
-        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True)),
+        login_not_required(auth_views.LoginView.as_view(redirect_authenticated_user=True, form_class=SignInForm)),
         name="login",
     ),
+    path("accounts/sso/start/", sso_views.start, name="sso_start"),  # single sign-on (agencies/sso.py)
+    path("accounts/sso/callback/", sso_views.callback, name="sso_callback"),
     path(
         "accessibility/",
         login_not_required(TemplateView.as_view(template_name="accessibility.html")),

@@ -11,6 +11,7 @@ from tests.factories import (
     RecommendationFactory,
     SourceReportFactory,
 )
+from tests.oidc_provider import oidc_provider, sso_on  # noqa: F401 - the local OpenID Connect provider's fixtures
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-#: Open without signing in; "accept" is where an invited person (who has no account yet) chooses a password.
-PUBLIC = {"login", "privacy", "healthz", "readyz", "accept", "accessibility"}
+#: Open without signing in; "accept" is where an invited person (who has no account yet) chooses a password, or
+#: ("accept_sso") signs in with their organisation's account; "sso_*" are the single sign-on round trip.
+PUBLIC = {"login", "privacy", "healthz", "readyz", "accept", "accept_sso", "accessibility", "sso_start", "sso_callback"}
 
 
 def our_url_patterns(resolver=None, prefix=""):
