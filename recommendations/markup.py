@@ -96,9 +96,11 @@ def _run_html(text, italic):
     return format_html("<em>{}</em>", text) if italic else format_html("{}", text)
 
 
-def _block_html(block, heading_level):
+def _block_html(block, heading_level, *, under_heading=True):
+    """``under_heading``: whether a ``## `` heading came before this block in its text. A subheading with none
+    above it takes the heading's level, so the page's headings never skip one (h2, then h4)."""
     if block.kind in ("heading", "subheading"):
-        level = heading_level if block.kind == "heading" else heading_level + 1
+        level = heading_level + (block.kind == "subheading" and under_heading)
         return format_html('<h{} class="text-{}">{}</h{}>', level, block.kind, emphasis_html(block.text), level)
     if block.kind == "numbered_paragraph":
         return format_html(
@@ -116,4 +118,8 @@ def _block_html(block, heading_level):
 
 def to_html(text, *, heading_level=3):
     """A whole text as HTML blocks (everything escaped but the markup's own tags)."""
-    return format_html_join("\n", "{}", ((_block_html(b, heading_level),) for b in blocks(text)))
+    parts, under_heading = [], False
+    for block in blocks(text):
+        under_heading = under_heading or block.kind == "heading"
+        parts.append((_block_html(block, heading_level, under_heading=under_heading),))
+    return format_html_join("\n", "{}", parts)
