@@ -20,7 +20,7 @@ from reports.models import Meeting
 
 from . import charts
 from .as_at import actions_as_they_stood, decision_counts
-from .summary import OVERLAP_NOTE, Summary, summarise, summarise_by
+from .summary import OVERLAP_NOTE, Summary, classify, summarise, summarise_by
 
 NO_REPORT = "Not linked to a report"
 
@@ -131,7 +131,12 @@ def build_dashboard(user, today, *, as_at=None):
     since = meeting.started_at if meeting else None
     actions = {a.pk: a for a in live}
     report_ids = scope.report_ids()
-    states = [ActionState.of(action, report_ids=report_ids.get(pk, ())) for pk, action in actions.items()]
+    # each action's place in the lists worked out once, then counted for all actions, its reports and its agency
+    states = classify(
+        [ActionState.of(action, report_ids=report_ids.get(pk, ())) for pk, action in actions.items()],
+        today=today,
+        since=since,
+    )
     overall = summarise(states, today=today, since=since, label="All actions")
     report_groups = _report_groups(partnership, actions, states, today, since, as_at)
     agency_groups = _agency_groups(actions, states, today, since)

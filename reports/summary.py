@@ -14,13 +14,17 @@ into the lists, so a chief officer reads the same number on the dashboard and in
 * **overdue** with days and age band, **due soon** with days to go, **no update since** ``since``, **complete**.
 
 The lists overlap: an action can be overdue and also have no update since the last meeting.
+
+A page that counts each action in several groups (the dashboard: all actions, each report, each agency) works out
+each action's place once, with ``classify``, and hands the classified records to ``summarise`` and
+``summarise_by``, which then only count.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 
 from actions.rag import Rag, rag_for
-from actions.states import due_soon_days
+from actions.states import ActionState, due_soon_days
 from actions.status import OVERDUE_BANDS, Status, mean_percent, percent_display
 
 #: The lists an action can be in, in the order pages show them: (key, heading).
@@ -91,40 +95,74 @@ class Summary:
         return [(rag, self.by_rag[rag.value]) for rag in Rag]
 
 
-def _add(summary, state, *, today, since, soon_days):
+@dataclass(frozen=True, slots=True)
+class Classified:
+    """One action's place in the lists at one day, worked out once by ``classify`` however many groups count it."""
+
+    state: ActionState
+    at: tuple  # (today, since, soon_days): what it was classified for
+    rag: str
+    overdue_days: int  # 0: not overdue
+    due_in: int | None  # days to go when due soon, else None
+    not_updated: bool
+
+
+def _classified(state, at):
+    if isinstance(state, Classified):
+        return state if state.at == at else _classified(state.state, at)
+    today, since, soon_days = at
     rag = rag_for(status=state.status, percent_complete=state.percent_complete, due_date=state.due_date, today=today)
+    due_in = state.days_until_due(today) if state.is_due_soon(today, soon_days) else None
+    return Classified(
+        state, at, str(rag.rating), state.overdue_days(today), due_in, state.is_without_update_since(since)
+    )
+
+
+def classify(states, *, today, since=None, soon_days=None):
+    """These ActionState records, each with its RAG and lists at ``today`` worked out once: give them to
+    ``summarise`` and ``summarise_by`` as often as needed (a record classified for another day is classified
+    again, never misread)."""
+    at = (today, since, due_soon_days() if soon_days is None else soon_days)
+    return [_classified(state, at) for state in states]
+
+
+def _add(summary, item):
+    state = item.state
     summary.by_status[state.status] += 1
-    summary.by_rag[str(rag.rating)] += 1
+    summary.by_rag[item.rag] += 1
     if state.is_tracked:
         summary.tracked += 1
         summary.percents.append(state.percent_complete)
-    if state.is_overdue(today):
-        summary.overdue.append((state.id, state.overdue_days(today)))
-    if state.is_due_soon(today, soon_days):
-        summary.due_soon.append((state.id, state.days_until_due(today)))
-    if state.is_without_update_since(since):
+    if item.overdue_days:
+        summary.overdue.append((state.id, item.overdue_days))
+    if item.due_in is not None:
+        summary.due_soon.append((state.id, item.due_in))
+    if item.not_updated:
         summary.not_updated.append(state.id)
     if state.is_complete:
         summary.complete.append(state.id)
 
 
-def summarise(states, *, today, since=None, label="", soon_days=None):
-    """The Summary of these ActionState records at ``today``; "no update" counts from ``since`` (None: nobody)."""
-    soon_days = due_soon_days() if soon_days is None else soon_days
+def _tally(classified, label=""):
     summary = Summary(label)
-    for state in states:
-        _add(summary, state, today=today, since=since, soon_days=soon_days)
+    for item in classified:
+        _add(summary, item)
     summary.overdue.sort(key=lambda item: -item[1])
     summary.due_soon.sort(key=lambda item: item[1])
     return summary
 
 
+def summarise(states, *, today, since=None, label="", soon_days=None):
+    """The Summary of these ActionState records (or ``classify``'s records of them) at ``today``; "no update"
+    counts from ``since`` (None: nobody)."""
+    return _tally(classify(states, today=today, since=since, soon_days=soon_days), label)
+
+
 def summarise_by(states, key, *, today, since=None, soon_days=None):
-    """{group: Summary} where ``key(state)`` gives the groups a state belongs to (an iterable: it may be several)."""
+    """{group: Summary} where ``key(state)`` gives the groups an ActionState belongs to (an iterable: it may be
+    several); ``states`` as for ``summarise``."""
     groups = {}
-    for state in states:
-        for group in key(state):
-            groups.setdefault(group, []).append(state)
-    return {
-        group: summarise(members, today=today, since=since, soon_days=soon_days) for group, members in groups.items()
-    }
+    for item in classify(states, today=today, since=since, soon_days=soon_days):
+        for group in key(item.state):
+            groups.setdefault(group, []).append(item)
+    return {group: _tally(members) for group, members in groups.items()}
