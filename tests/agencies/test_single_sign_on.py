@@ -217,6 +217,14 @@ def test_an_invitation_is_not_accepted_by_an_unverified_address(client, sso_on, 
     assert not get_user_model().objects.filter(email="new.person@example.org").exists()
 
 
+def test_an_invitation_to_a_single_sign_on_only_partnership_offers_no_password(client, sso_on, invitation, partnership):
+    partnership.sso_only = True
+    partnership.save()
+    page = client.get(reverse("agencies:accept", args=["the-link-token"])).content.decode()
+    assert "Accept by signing in with" in page and "you need no password here" in page
+    assert 'name="password1"' not in page
+
+
 def test_a_used_invitation_cannot_start_single_sign_on(client, sso_on, invitation):
     invitation.accepted_at = timezone.now()
     invitation.save()
