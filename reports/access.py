@@ -10,7 +10,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from agencies.access import is_administrator, is_coordinator, membership_of, require_coordinator
+from agencies.access import is_administrator, is_coordinator, membership_of, plan_is_archived, require_plan_manager
 
 from .models import Meeting, Paper
 
@@ -36,12 +36,14 @@ def require_dashboard_reader(user):
 
 
 def can_prepare_papers(user):
-    return is_coordinator(user)
+    """The coordinator prepares papers and records meetings, until the plan is archived (a record: read-only)."""
+    return is_coordinator(user) and not plan_is_archived(user)
 
 
 def require_paper_preparer(user):
-    """The partnership whose papers and meetings the coordinator prepares; 403 for anyone else."""
-    return require_coordinator(user).agency.partnership
+    """The partnership whose papers and meetings the coordinator prepares; 403 for anyone else, and on an archived
+    plan."""
+    return require_plan_manager(user).agency.partnership
 
 
 def require_plan_archiver(user):
@@ -62,7 +64,7 @@ def papers_for_user(user):
     """The papers the user may read: all of the partnership's for the coordinator, the issued ones for others."""
     require_member(user)
     papers = Paper.objects.for_user(user)
-    return papers if can_prepare_papers(user) else papers.issued()
+    return papers if is_coordinator(user) else papers.issued()
 
 
 def get_paper_for_user(request, pk, *, write=False, bodies=True):
@@ -72,7 +74,11 @@ def get_paper_for_user(request, pk, *, write=False, bodies=True):
     papers = Paper.objects.for_user(request.user).select_related("meeting", "partnership")
     papers = papers if bodies else papers.without_bodies()
     paper = get_object_or_404(papers, pk=pk)
-    if (write or not paper.is_issued) and not can_prepare_papers(request.user):
+    if not paper.is_issued and not is_coordinator(request.user):
+        raise PermissionDenied("Only the coordinator prepares papers; others read them once issued.")
+    if write and not can_prepare_papers(request.user):
+        if plan_is_archived(request.user):
+            raise PermissionDenied(paper.partnership.archived_message())
         raise PermissionDenied("Only the coordinator prepares papers; others read them once issued.")
     if write and paper.is_issued:
         raise PermissionDenied("This paper has been issued: it is frozen and cannot be changed.")

@@ -136,3 +136,16 @@ def test_reopening_is_recorded_and_makes_the_plan_live(client_as, coordinator, m
     assert response.status_code == 302 and Action.objects.get(pk=plan.pk).status == Status.IN_PROGRESS
     assert client_as(coordinator).get(reverse("reports:dashboard")).context["as_at"].day is None
     assert not mail.outbox
+
+
+def test_papers_of_an_archived_plan_are_read_but_not_prepared(client_as, coordinator, partnership, archived):
+    from reports.models import Meeting, Paper
+
+    paper = Paper.objects.create(partnership=partnership, meeting=Meeting.objects.get(date=MEETING_DAY),
+                                 title="A draft", as_at=MEETING_DAY, signed_on=MEETING_DAY)  # fmt: skip
+    client = client_as(coordinator)
+    assert client.get(paper.get_absolute_url()).status_code == 200  # the coordinator still reads the draft
+    refused = client.post(reverse("reports:paper_regenerate", args=[paper.pk]))
+    assert refused.status_code == 403 and "archived record" in refused.content.decode()
+    assert client.get(reverse("reports:paper_create")).status_code == 403
+    assert "Prepare a paper" not in client.get(reverse("reports:paper_list")).content.decode()
