@@ -121,6 +121,14 @@ class ActionFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.partnership, self.as_at = partnership, as_at
         self.filters["owner"].queryset = Agency.objects.filter(partnership=partnership)
+        # the choices name only the reports this person reads (``SourceReport.objects.for_user``)
+        user = getattr(self.request, "user", None)
+        reports = SourceReport.objects.for_user(user) if user is not None else SourceReport.objects.national()
+        self.filters["report"].queryset = reports
+        self.filters["theme"].queryset = Theme.objects.filter(report__in=reports).select_related("report")
+        self.filters["recommendation"].queryset = (
+            Recommendation.objects.filter(report__in=reports).select_related("report").order_by("report_id", "position")
+        )
         for name in ("report", "theme", "recommendation", "owner", "level", "status", "rag"):
             self.filters[name].extra["empty_label"] = "Any"
 

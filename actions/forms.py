@@ -8,7 +8,7 @@ from django.conf import settings
 
 from agencies.models import Agency
 from config.tabular import DateInput
-from recommendations.models import Recommendation
+from recommendations.models import Recommendation, SourceReport
 
 from .models import Action, Status
 from .services import ProgressChange
@@ -174,7 +174,11 @@ class ActionPlanForm(forms.ModelForm):
         self.partnership = partnership
         self.instance.partnership = partnership
         self.fields["owner"].queryset = Agency.objects.filter(partnership=partnership)
-        recs = Recommendation.objects.select_related("report", "theme").in_printed_order()
+        recs = (
+            Recommendation.objects.filter(report__in=SourceReport.objects.for_partnership(partnership))
+            .select_related("report", "theme")
+            .in_printed_order()
+        )
         self.fields["recommendations"].queryset = recs
         self.fields["primary"].queryset = recs
         if self.instance.pk:

@@ -174,6 +174,9 @@ def action_set_recommendations(*, action, recommendations):
     """Link the action to exactly these recommendations, the first primary, keeping existing positions."""
     if not recommendations:
         raise ValidationError({"recommendations": "An action answers at least one recommendation."})
+    if any(rec.report.partnership_id not in (None, action.partnership_id) for rec in recommendations):
+        # another partnership's own report: not this plan's to answer (nor to know of)
+        raise ValidationError({"recommendations": "Choose the recommendations of this partnership's reports."})
     existing = {link.recommendation_id: link for link in action.links.all()}
     wanted = [rec.pk for rec in recommendations]
     ActionRecommendation.objects.filter(action=action).exclude(recommendation_id__in=wanted).delete()

@@ -1,4 +1,3 @@
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -11,7 +10,7 @@ from django_filters.views import FilterView
 from agencies import audit
 from agencies.access import landing_url_name, membership_of, partnership_of, require_coordinator, require_plan_manager
 from agencies.plan_cache import rendered
-from recommendations.models import ApplicabilityDecision
+from recommendations.models import ApplicabilityDecision, SourceReport
 from reports.as_at import actions_as_they_stood, opening_day, read_as_at
 from reports.history import end_of_day
 from reports.member_lists import my_actions_page
@@ -42,9 +41,11 @@ def my_actions(request):
     today = agency.partnership.archived_as_at or timezone.localdate()  # an archived plan: as at its last meeting
 
     def body_context():  # the same for every member of the agency: built once per version of the plan and day
-        return {"page": my_actions_page(agency, Action.objects.for_user(request.user), today), "agency": agency}
+        page = my_actions_page(agency, Action.objects.for_user(request.user), today, request.user)
+        return {"page": page, "agency": agency}
 
-    body = rendered(agency.partnership, "actions/_my_actions_body.html", [agency.pk, today], body_context)
+    parts = [agency.pk, today, SourceReport.objects.visibility_key(request.user)]
+    body = rendered(agency.partnership, "actions/_my_actions_body.html", parts, body_context)
     return render(request, "actions/my_actions.html", {"body": body, "agency": agency})
 
 
@@ -70,17 +71,21 @@ class ActionListView(FilterView):
         keep = request.GET.copy()
         keep.pop("page", None)
         keep.pop("sort", None)
-        query = cache_query(ActionFilter, request.GET, partnership=self.partnership, as_at=self.as_at.day)
+        query = cache_query(
+            ActionFilter, request.GET, partnership=self.partnership, as_at=self.as_at.day, request=request
+        )
         partnership = self.partnership if query is not None else None  # a query not worth keeping is built
+        parts = [today, self.as_at.day, query, SourceReport.objects.visibility_key(request.user)]
         context = {
-            "body": rendered(partnership, self.template_name, [today, self.as_at.day, query], body_context),
+            "body": rendered(partnership, self.template_name, parts, body_context),
             "as_at": self.as_at,
             "as_at_keep": [(key, value) for key, values in keep.lists() if key in understood for value in values],
         }
         return render(request, "actions/action_list.html", context)
 
     def get_queryset(self):
-        return Action.objects.for_user(self.request.user).for_lists(timezone.localdate()).order_by("sort_key")
+        user = self.request.user
+        return Action.objects.for_user(user).for_lists(timezone.localdate(), user).order_by("sort_key")
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -106,7 +111,11 @@ def action_detail(request, pk):
     status, %, due date, RAG and the updates recorded by then."""
     action = get_action_for_user(request, pk)
     as_at = read_as_at(request, action.partnership, timezone.localdate())
-    links = action.links.select_related("recommendation__report", "recommendation__theme").order_by("-is_primary")
+    links = (
+        action.links.filter(recommendation__report__in=SourceReport.objects.for_user(request.user))
+        .select_related("recommendation__report", "recommendation__theme")
+        .order_by("-is_primary")
+    )
     updates = action.updates.select_related("author__membership__agency")
     if as_at.is_past:
         stood = actions_as_they_stood([action], action.partnership, as_at.day)

@@ -56,18 +56,34 @@ class ThemeInline(admin.TabularInline):
     ordering = ["position"]
 
 
+class ReadableReportsMixin:
+    """The admin lists only the reports (and their themes, recommendations, findings) the person reads
+    (``SourceReport.objects.for_user``): a partnership's own report stays its own there too. A superuser, who
+    keeps the whole installation, sees every one."""
+
+    report_lookup = "report__in"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.report_lookup: SourceReport.objects.for_user(request.user)})
+
+
 @admin.register(SourceReport)
-class SourceReportAdmin(admin.ModelAdmin):
-    list_display = ["title", "short_title", "publisher", "published_text", "reference"]
+class SourceReportAdmin(ReadableReportsMixin, admin.ModelAdmin):
+    report_lookup = "pk__in"
+    list_display = ["title", "short_title", "kind", "partnership", "restricted", "publisher", "published_text"]
+    list_filter = ["kind", "restricted"]
     search_fields = ["title", "short_title", "publisher", "reference"]
     prepopulated_fields = {"slug": ["short_title"]}
     inlines = [ThemeInline]
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ReadableReportsMixin, admin.ModelAdmin):
     list_display = ["title", "report", "position"]
-    list_filter = ["report"]
+    list_filter = [("report", admin.RelatedOnlyFieldListFilter)]
     ordering = ["report", "position"]
 
 
@@ -95,11 +111,15 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(ReadableReportsMixin, SimpleHistoryAdmin):
     form = RecommendationForm
     list_display = ["reference", "short_text", "theme", "is_mandatory", "report"]
     list_display_links = ["reference", "short_text"]
-    list_filter = ["report", "theme", "is_mandatory"]
+    list_filter = [
+        ("report", admin.RelatedOnlyFieldListFilter),
+        ("theme", admin.RelatedOnlyFieldListFilter),
+        "is_mandatory",
+    ]
     search_fields = ["reference", "text", "addressed_to"]
     ordering = ["report", "position"]
     list_select_related = ["report", "theme"]
@@ -111,9 +131,9 @@ class RecommendationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(ReadableReportsMixin, admin.ModelAdmin):
     list_display = ["kind", "position", "short_text", "recommendation", "report"]
-    list_filter = ["report", "kind"]
+    list_filter = [("report", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["text"]
     ordering = ["report", "kind", "position"]
     list_select_related = ["report", "recommendation__report"]

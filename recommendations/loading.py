@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import spreadsheet
-from .models import RecommendationLoad
+from .models import RecommendationLoad, SourceReport
 from .records import FixtureError, Place
 
 DEFAULT_FIXTURES = ("laming-2009.json", "jar-haringey-2008.json", "east-ayrshire.json")
@@ -287,6 +287,7 @@ def _load_record(source, number, record, report, *, user):
         raise FixtureError(f"{where.text}: {_cause(exc)}") from None
     obj = deserialized.object
     _check_unique_in_load(where, label, obj, report, source)
+    _check_national(where, label, obj)
     exists = obj.pk is not None
     if exists and label in LIVE_PLAN_MODELS:
         report.kept[label] += 1
@@ -317,6 +318,32 @@ def _check_unique_in_load(where, label, obj, report, source):
         report.seen[key] = f"{where.short} of {source.name}"
     if label == "recommendations.sourcereport" and obj.slug in RESERVED_SLUGS:
         raise FixtureError(f'{where.text}: {where.field("slug")}: "{obj.slug}" is reserved; choose another slug.')
+
+
+#: The records of a report, and the field naming the report they belong to ("" for the report itself).
+REPORT_RECORDS = {
+    "recommendations.sourcereport": "",
+    "recommendations.theme": "report",
+    "recommendations.recommendation": "report",
+    "recommendations.finding": "report",
+}
+
+
+def _check_national(where, label, obj):
+    """A load is national: it never reads, changes or adds to a partnership's own report (whose slug it may name
+    by chance). It says only that the slug is taken, never what the report holds: its preview shows nothing of it."""
+    if label not in REPORT_RECORDS:
+        return
+    field = REPORT_RECORDS[label]
+    if field:
+        report_id = getattr(obj, f"{field}_id", None)
+        own = report_id is not None and SourceReport.objects.filter(pk=report_id, partnership__isnull=False).exists()
+    else:
+        own = obj.pk is not None and SourceReport.objects.filter(pk=obj.pk, partnership__isnull=False).exists()
+    if own:
+        raise FixtureError(
+            f"{where.text}: the report's slug is taken by a report that is not national; choose another slug."
+        )
 
 
 def _differences(obj, current):

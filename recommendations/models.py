@@ -9,15 +9,87 @@ from agencies.models import Partnership
 from .markup import plain
 
 
-class SourceReportManager(models.Manager):
+class SourceReportQuerySet(models.QuerySet):
+    def national(self):
+        return self.filter(partnership__isnull=True)
+
+    def for_user(self, user):
+        """The reports this person may read: the one visibility rule for reports and everything under them.
+
+        Every national report; their own partnership's reports; of those marked restricted, only for the
+        coordinator and the members of the agencies that own an action answering one of its recommendations
+        (readers, and members of other agencies, do not read it). Nobody reads another partnership's report."""
+        from agencies.access import membership_of
+
+        membership = membership_of(user)
+        national = Q(partnership__isnull=True)
+        if membership is None:
+            return self.filter(national)
+        own = Q(partnership_id=membership.agency.partnership_id)
+        if membership.is_coordinator:
+            return self.filter(national | own)
+        readable = Q(restricted=False)
+        if membership.role == membership.Role.MEMBER:
+            from actions.models import ActionRecommendation
+
+            owned = ActionRecommendation.objects.filter(
+                recommendation__report=models.OuterRef("pk"), action__owner_id=membership.agency_id
+            )
+            readable |= Q(models.Exists(owned))
+        return self.filter(national | (own & readable))
+
+    def for_partnership(self, partnership):
+        """Every report the partnership's plan may answer: the national ones and its own (restricted or not)."""
+        return self.filter(Q(partnership__isnull=True) | Q(partnership=partnership))
+
+    def visibility_key(self, user):
+        """What a cached page of the user's plan depends on beyond the plan itself: which of the partnership's
+        restricted reports the person reads. Everyone reads the national and unrestricted reports; the coordinator
+        reads every restricted one, readers none, and a member those their agency answers, so the agency stands for
+        the set (no query). People with the same key may share a cached page; people with different keys never do."""
+        from agencies.access import membership_of
+
+        membership = membership_of(user)
+        if membership is None:
+            return "national"
+        if membership.is_coordinator:
+            return "coordinator"
+        if membership.role == membership.Role.MEMBER:
+            return f"agency:{membership.agency_id}"
+        return "reader"
+
+
+class SourceReportManager(models.Manager.from_queryset(SourceReportQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
 
 class SourceReport(models.Model):
-    """A national report whose recommendations a partnership answers."""
+    """A report whose recommendations a partnership answers: a national one, shared by every partnership, or one
+    partnership's own (a local learning review, an inspection of its services, an audit), read only there."""
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national", "National report"
+        LEARNING_REVIEW = "learning_review", "Local learning review"
+        INSPECTION = "inspection", "Inspection of the partnership's services"
+        AUDIT = "audit", "Audit (internal or multi-agency case file audit)"
+        OTHER = "other", "Other report of the partnership's own"
 
     slug = models.SlugField(max_length=80, unique=True)
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_reports",
+        help_text="Empty for a national report; the partnership whose own report it is otherwise.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NATIONAL)
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Read only by the coordinator and the members of the agencies that own its actions; printed "
+        "only in the papers the coordinator chooses it for.",
+    )
     title = models.CharField(max_length=300)
     short_title = models.CharField(max_length=80)
     publisher = models.CharField(max_length=300)
@@ -36,6 +108,15 @@ class SourceReport(models.Model):
 
     class Meta:
         ordering = ["published_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="national", partnership__isnull=True, restricted=False)
+                | (~Q(kind="national") & Q(partnership__isnull=False)),
+                name="report_national_or_own",
+                violation_error_message="A national report belongs to no partnership and is never restricted; "
+                "a partnership's own report names its partnership and its kind.",
+            ),
+        ]
 
     def __str__(self):
         return self.short_title or self.title
@@ -46,12 +127,21 @@ class SourceReport(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    @property
+    def is_national(self):
+        return self.partnership_id is None
+
     def is_in_use(self):
         """True once any partnership has decided on, or attached an action to, one of its recommendations."""
         return self.recommendations.filter(Q(decisions__isnull=False) | Q(action_links__isnull=False)).exists()
 
 
-class ThemeManager(models.Manager):
+class ThemeQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(report__in=SourceReport.objects.for_user(user))
+
+
+class ThemeManager(models.Manager.from_queryset(ThemeQuerySet)):
     def get_by_natural_key(self, report_slug, slug):
         return self.get(report__slug=report_slug, slug=slug)
 
@@ -83,6 +173,9 @@ class Theme(models.Model):
 
 
 class RecommendationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(report__in=SourceReport.objects.for_user(user))
+
     def in_printed_order(self):
         return self.order_by("report__published_on", "report__title", "position")
 
@@ -93,7 +186,7 @@ class RecommendationManager(models.Manager.from_queryset(RecommendationQuerySet)
 
 
 class Recommendation(models.Model):
-    """A national recommendation, worded as printed."""
+    """A recommendation of a national or a partnership's own report, worded as printed."""
 
     report = models.ForeignKey(SourceReport, on_delete=models.PROTECT, related_name="recommendations")
     theme = models.ForeignKey(
@@ -162,7 +255,12 @@ class Recommendation(models.Model):
             raise ValidationError({"sub_points": "Sub-points must be a list of texts."})
 
 
-class FindingManager(models.Manager):
+class FindingQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(report__in=SourceReport.objects.for_user(user))
+
+
+class FindingManager(models.Manager.from_queryset(FindingQuerySet)):
     def get_by_natural_key(self, report_slug, kind, position):
         return self.get(report__slug=report_slug, kind=kind, position=position)
 

@@ -6,6 +6,7 @@ app_name = "recommendations"
 
 urlpatterns = [
     path("", views.report_list, name="report_list"),
+    path("own/new/", views.own_report_create, name="own_report_create"),
     path("load/", load_views.load_upload, name="load"),
     path("load/template.xlsx", load_views.load_template, name="load_template"),
     path("load/<str:token>/", load_views.load_preview, name="load_preview"),

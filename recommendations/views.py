@@ -1,12 +1,13 @@
 from itertools import groupby
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from actions.models import Action, ActionRecommendation, Status
+from actions.access import can_manage_plan
+from actions.models import Action, ActionRecommendation, Status, answered_links_for
 from agencies.access import partnership_of, require_plan_manager
 from reports.as_at import (
     actions_as_they_stood,
@@ -15,21 +16,27 @@ from reports.as_at import (
     statuses_by_recommendation_as_at,
 )
 
+from . import own_reports
 from .decisions import action_states_by_recommendation, decision_record, decisions_by_recommendation
-from .forms import DecisionForm
+from .forms import DecisionForm, OwnReportForm
 from .models import ApplicabilityDecision, Recommendation, SourceReport
 
 
 @require_safe
 def report_list(request):
-    reports = SourceReport.objects.all()
-    return render(request, "recommendations/report_list.html", {"reports": reports})
+    reports = SourceReport.objects.for_user(request.user).select_related("partnership")
+    context = {
+        "reports": [r for r in reports if r.is_national],
+        "own_reports": [r for r in reports if not r.is_national],
+        "can_add_own": can_manage_plan(request.user),
+    }
+    return render(request, "recommendations/report_list.html", context)
 
 
 @require_safe
 def report_detail(request, slug):
     """A report's recommendations in printed order, grouped by theme, with the partnership's position on each."""
-    report = get_object_or_404(SourceReport, slug=slug)
+    report = get_object_or_404(SourceReport.objects.for_user(request.user), slug=slug)
     partnership = partnership_of(request.user)
     as_at = read_as_at(request, partnership, timezone.localdate())
     recs = list(report.recommendations.select_related("theme").order_by("position"))
@@ -48,27 +55,22 @@ def report_detail(request, slug):
     return render(request, "recommendations/report_detail.html", context)
 
 
-def _recommendation(slug, reference):
+def _recommendation(user, slug, reference):
+    """The recommendation, if its report is one the user reads (``SourceReport.objects.for_user``); else 404."""
     return get_object_or_404(
-        Recommendation.objects.select_related("report", "theme"), report__slug=slug, reference=reference
+        Recommendation.objects.for_user(user).select_related("report", "theme"), report__slug=slug, reference=reference
     )
 
 
 @require_safe
 def recommendation_detail(request, slug, reference):
-    rec = _recommendation(slug, reference)
+    rec = _recommendation(request.user, slug, reference)
     partnership = partnership_of(request.user)
     as_at = read_as_at(request, partnership, timezone.localdate())
     links = (
         ActionRecommendation.objects.filter(recommendation=rec, action__in=Action.objects.for_user(request.user))
         .select_related("action__owner")
-        .prefetch_related(
-            Prefetch(
-                "action__links",
-                queryset=ActionRecommendation.objects.select_related("recommendation__report").order_by("-is_primary"),
-                to_attr="loaded_links",
-            )
-        )
+        .prefetch_related(answered_links_for(request.user, "action__links"))
         .order_by("position")
     )
     actions = [link.action for link in links]
@@ -97,7 +99,7 @@ def recommendation_detail(request, slug, reference):
 @require_http_methods(["GET", "POST"])
 def decision_edit(request, slug, reference):
     membership = require_plan_manager(request.user)
-    rec = _recommendation(slug, reference)
+    rec = _recommendation(request.user, slug, reference)
     partnership = membership.agency.partnership
     current = decisions_by_recommendation(partnership, [rec]).get(rec.pk)
     initial = {"decided_on": timezone.localdate(), "decision": ApplicabilityDecision.Decision.UNDER_CONSIDERATION}
@@ -112,3 +114,20 @@ def decision_edit(request, slug, reference):
         return redirect("recommendations:detail", slug=slug, reference=reference)
     history = current.history.select_related("decided_by").order_by("-history_date") if current else []
     return render(request, "recommendations/decision_form.html", {"rec": rec, "form": form, "history": history})
+
+
+@require_http_methods(["GET", "POST"])
+def own_report_create(request):
+    """The coordinator adds a report of the partnership's own (a learning review, an inspection, an audit)."""
+    partnership = require_plan_manager(request.user).agency.partnership
+    form = OwnReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = own_reports.own_report_create(partnership=partnership, **form.service_fields())
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"{report.title} added, with {report.recommendations.count()} recommendations.")
+            return redirect(report)
+    return render(request, "recommendations/own_report_form.html", {"form": form})

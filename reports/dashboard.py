@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db.models import F
 from django.urls import reverse
 
 from actions.models import OVERDUE_BANDS, Action
@@ -138,7 +139,7 @@ def build_dashboard(user, today, *, as_at=None):
         since=since,
     )
     overall = summarise(states, today=today, since=since, label="All actions")
-    report_groups = _report_groups(partnership, actions, states, today, since, as_at)
+    report_groups = _report_groups(user, partnership, actions, states, today, since, as_at)
     agency_groups = _agency_groups(actions, states, today, since)
     return Dashboard(
         today=today,
@@ -173,9 +174,10 @@ def _by_due_date(action):
     return (action.due_date is None, action.due_date or datetime.date.min, action.sort_key)
 
 
-def _report_groups(partnership, actions, states, today, since, as_at):
-    """A Group per national report (in published order), with the partnership's decisions on its recommendations
-    even where no action answers it; then one for actions answering none."""
+def _report_groups(user, partnership, actions, states, today, since, as_at):
+    """A Group per report the user reads (national, then the partnership's own; in published order), with the
+    partnership's decisions on its recommendations even where no action answers it; then one for actions answering
+    none."""
     by_report = summarise_by(states, lambda s: s.report_ids or [None], today=today, since=since)
     decisions = decision_counts(partnership, as_at)
     groups = [
@@ -185,7 +187,9 @@ def _report_groups(partnership, actions, states, today, since, as_at):
             url=actions_list_url(report=r.pk),
             decisions=decisions.get(r.pk, []),
         )
-        for r in SourceReport.objects.order_by("published_on", "title")
+        for r in SourceReport.objects.for_user(user).order_by(
+            F("partnership").asc(nulls_first=True), "published_on", "title"
+        )
     ]
     if None in by_report:
         groups.append(Group(NO_REPORT, by_report[None]))

@@ -6,6 +6,7 @@ from actions.models import Status
 from actions.rag import Rag
 from agencies.access import partnership_of
 from agencies.plan_cache import rendered
+from recommendations.models import SourceReport
 
 from .access import require_dashboard_reader
 from .as_at import read_as_at
@@ -31,6 +32,7 @@ def dashboard(request):
             "amber_url": actions_list_url(rag="amber"),
         }
 
-    body = rendered(partnership, "reports/_dashboard_body.html", [as_at.today, as_at.day], body_context)
+    parts = [as_at.today, as_at.day, SourceReport.objects.visibility_key(request.user)]
+    body = rendered(partnership, "reports/_dashboard_body.html", parts, body_context)
     context = {"partnership": partnership, "as_at": as_at, "body": body}
     return render(request, "reports/dashboard.html", context)

@@ -26,6 +26,12 @@ class MeetingForm(forms.ModelForm):
         self.helper.add_input(Submit("submit", "Record the meeting"))
 
 
+def _report_label(report):
+    if report.restricted:
+        return f"{report} (restricted: whoever reads the paper reads it)"
+    return str(report)
+
+
 class PaperForm(forms.ModelForm):
     """The coordinator's part of a paper: the covering report, the reports it covers and its period."""
 
@@ -55,12 +61,15 @@ class PaperForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.partnership = partnership
         self.fields["meeting"].queryset = Meeting.objects.filter(partnership=partnership)
-        self.fields["reports"].queryset = SourceReport.objects.all()
+        reports = SourceReport.objects.for_partnership(partnership)
+        self.fields["reports"].queryset = reports
+        self.fields["reports"].label_from_instance = _report_label
         if not self.instance.pk and not self.is_bound:
             # a new paper starts from the words of the partnership's previous one (what the meeting is asked...)
             for name, value in Paper.objects.defaults_for(partnership).items():
                 self.initial.setdefault(name, value)
-            self.initial.setdefault("reports", list(SourceReport.objects.values_list("pk", flat=True)))
+            # a restricted report is printed only where the coordinator ticks it
+            self.initial.setdefault("reports", list(reports.filter(restricted=False).values_list("pk", flat=True)))
         self.fields["form"].required = False  # a paper is a progress paper unless the coordinator says otherwise
         for name in ("purpose", "proposals", "recommendation"):
             self.fields[name].help_text = f"{self.fields[name].help_text} {MARKUP_HELP}"

@@ -31,13 +31,13 @@ class MyActionsPage:
     overlap_note: str = OVERLAP_NOTE
 
 
-def my_actions_page(agency, actions, today):
-    """The sections of My actions for ``agency``'s actions (already scoped to the user), at ``today``."""
+def my_actions_page(agency, actions, today, user):
+    """The sections of My actions for ``agency``'s actions (already scoped to ``user``), at ``today``."""
     meeting = Meeting.objects.last_for(agency.partnership, today)
     since = meeting.started_at if meeting else None
     rows = {
         a.pk: a
-        for a in actions.for_lists(today)
+        for a in actions.for_lists(today, user)
         .filter(owner=agency)
         .order_by(F("due_date").asc(nulls_last=True), "sort_key")  # undated last, on SQLite as on PostgreSQL
     }

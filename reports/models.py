@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from agencies.models import Partnership
 
 
@@ -100,6 +101,7 @@ class Section(models.TextChoices):
     REPORT_SUMMARIES = "report_summaries", "The partnership's own summary of a report, before its action plan"
     STATUSES = "statuses", "Status, % complete and reference beside each action in the appendices"
     DECISIONS = "decisions", "The partnership's decision beside each recommendation"
+    MEETING_DECISIONS = "meeting_decisions", "Decisions of the last meeting (matters arising): sign-offs and minutes"
 
 
 class PaperQuerySet(models.QuerySet):
@@ -167,6 +169,7 @@ class Paper(models.Model):
     FORM_SECTIONS = {
         Form.AS_PRINTED: (Section.APPENDICES, Section.REPORT_SUMMARIES),
         Form.PROGRESS: (
+            Section.MEETING_DECISIONS,
             Section.SUMMARY,
             Section.CHANGES,
             Section.SLIPPED,
@@ -176,6 +179,9 @@ class Paper(models.Model):
             Section.DECISIONS,
         ),
     }
+
+    #: The sections the progress form gained with meetings' decisions: a paper generated before prints without them.
+    SECTIONS_SINCE_SIGN_OFF = (Section.MEETING_DECISIONS,)
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="papers")
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="papers")
@@ -261,7 +267,11 @@ class Paper(models.Model):
         """The sections this paper prints (its form's, or those chosen for it)."""
         if self.form == self.Form.CUSTOM:
             return [s for s in Section.values if s in self.sections]
-        return [str(s) for s in self.FORM_SECTIONS[self.Form(self.form)]]
+        keys = [str(s) for s in self.FORM_SECTIONS[self.Form(self.form)]]
+        if "meeting_decisions" not in (self.content or {}):
+            # generated before meetings' decisions were recorded: printed with the sections its form had then
+            keys = [k for k in keys if k not in self.SECTIONS_SINCE_SIGN_OFF]
+        return keys
 
     @property
     def as_printed(self):
@@ -389,3 +399,132 @@ class PaperPdf(models.Model):
     def shown_status(self, now):
         """What the coordinator is told: a stalled request shows as failed, with a retry."""
         return self.Status.FAILED if self.stalled(now) else self.status
+
+
+class PlanSettingsQuerySet(models.QuerySet):
+    def of(self, partnership):
+        """The partnership's settings: its row, or the defaults (not saved) when it never changed them."""
+        return self.filter(partnership=partnership).first() or PlanSettings(partnership=partnership)
+
+
+class PlanSettings(models.Model):
+    """How a partnership runs its plan: which actions close only when the body that owns the plan signs them off.
+
+    An action that needs sign-off and is marked complete is *proposed for closure*: the paper lists it, and the
+    meeting signs it off (closed on the meeting's date) or not (back to its owner with the reason)."""
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.PROTECT, related_name="plan_settings")
+    committee_actions_need_sign_off = models.BooleanField(
+        "committee-wide actions need sign-off to close",
+        default=True,
+        help_text="A committee-wide action marked complete is proposed for closure; the meeting signs it off.",
+    )
+    agency_actions_need_sign_off = models.BooleanField(
+        "single-agency actions need sign-off to close",
+        default=False,
+        help_text="A single-agency action marked complete is proposed for closure; the meeting signs it off.",
+    )
+
+    objects = PlanSettingsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "plan settings"
+        verbose_name_plural = "plan settings"
+
+    def __str__(self):
+        return f"Settings of {self.partnership}"
+
+    def needs_sign_off(self, level):
+        """Whether an action of this level (``Action.Level``) closes only when a meeting signs it off."""
+        return self.committee_actions_need_sign_off if level == "committee" else self.agency_actions_need_sign_off
+
+
+class MeetingDecisionQuerySet(AppendOnlyQuerySet):
+    def for_user(self, user):
+        return self.filter(partnership__in=Partnership.objects.for_user(user))
+
+    def recorded_before(self, moment):
+        return self.filter(recorded_at__lt=moment) if moment is not None else self
+
+    def sign_offs(self):
+        return self.filter(kind__in=MeetingDecision.CLOSING_KINDS)
+
+    def standing(self, action_ids, moment=None):
+        """{action id: its latest sign-off, refusal or reopening recorded before ``moment``}: where each action
+        stands with the body that owns the plan (one query)."""
+        rows = (
+            self.sign_offs()
+            .recorded_before(moment)
+            .filter(action_id__in=action_ids)
+            .select_related("meeting", "recorded_by")
+            .order_by("action_id", "recorded_at", "pk")
+        )
+        return {row.action_id: row for row in rows}
+
+
+class MeetingDecision(AppendOnlyModel):
+    """A decision a meeting took, recorded after it against the paper it received: an action proposed for closure
+    signed off (closed on the meeting's date) or not (back to its owner, with the reason), a signed-off action
+    reopened, or any other decision as a dated minute, tied to an action or a recommendation if it concerns one.
+    Never changed or deleted: a decision changed later is a later decision."""
+
+    class Kind(models.TextChoices):
+        SIGNED_OFF = "signed_off", "Signed off"
+        NOT_SIGNED_OFF = "not_signed_off", "Not signed off"
+        REOPENED = "reopened", "Reopened"
+        MINUTE = "minute", "Minute"
+
+    #: The kinds that say where an action stands with the body that owns the plan (the latest one holds).
+    CLOSING_KINDS = (Kind.SIGNED_OFF, Kind.NOT_SIGNED_OFF, Kind.REOPENED)
+
+    instead_of_deleting = "a decision changed is recorded as a later decision"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="meeting_decisions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    paper = models.ForeignKey(
+        Paper,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        help_text="The paper the meeting received, if the decision was taken on it.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    action = models.ForeignKey(
+        "actions.Action", on_delete=models.PROTECT, null=True, blank=True, related_name="meeting_decisions"
+    )
+    recommendation = models.ForeignKey(
+        "recommendations.Recommendation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_decisions",
+    )
+    text = models.TextField(blank=True, help_text="The reason (not signed off, reopened) or the minute's words.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = MeetingDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting__date", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="minute") | Q(action__isnull=False),
+                name="meeting_decision_closing_names_action",
+                violation_error_message="A sign-off, refusal or reopening names its action.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="signed_off") | ~Q(text=""),
+                name="meeting_decision_has_reason",
+                violation_error_message="Give the reason, or the words of the minute.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.get_kind_display()}"
+
+    @property
+    def decided_on(self):
+        """The day the decision was taken: the meeting's."""
+        return self.meeting.date

@@ -35,7 +35,7 @@ from .history import (
     start_of_day,
     states_from_rows,
 )
-from .models import Meeting, Paper
+from .models import Meeting, MeetingDecision, Paper, PlanSettings
 from .summary import summarise
 
 NO_DECISION = "none"
@@ -218,6 +218,59 @@ def _period_changes(partnership, start, moment, items, states):
     }
 
 
+def _meeting_decisions(plan, items, meeting):
+    """Decisions of the last meeting (matters arising): the decisions recorded, before the paper's moment, of the
+    partnership's latest meeting on or before its as-at day other than the one the paper is for, each with its
+    action's state as at the paper's day. A decision on an action the paper does not cover (it answers only reports
+    the paper leaves out) is not printed: the paper shows nothing of reports it was not chosen for."""
+    meetings = Meeting.objects.filter(
+        partnership=plan.partnership, date__lte=plan.as_at, decisions__recorded_at__lt=plan.moment
+    ).exclude(pk=getattr(meeting, "pk", None))
+    last = meetings.order_by("-date", "-pk").first()
+    if last is None:
+        return {"meeting": "", "items": []}
+    covered = {r.pk for r in plan.reports}
+    decisions = (
+        MeetingDecision.objects.filter(meeting=last)
+        .recorded_before(plan.moment)
+        .select_related("recommendation__report", "recorded_by")
+        .order_by("recorded_at", "pk")
+    )
+    settings = PlanSettings.objects.of(plan.partnership)
+    standing = MeetingDecision.objects.standing(list(items), plan.moment)
+    rows = []
+    for d in decisions:
+        if d.action_id is not None and d.action_id not in items:
+            continue
+        item = items.get(d.action_id)
+        rec = d.recommendation
+        if rec is not None and rec.report_id not in covered and rec.report.partnership_id is not None:
+            rec = None  # a recommendation of the partnership's own report this paper does not print
+        now = ""
+        if item is not None:
+            latest = standing.get(d.action_id)
+            if latest is not None and latest.kind == MeetingDecision.Kind.SIGNED_OFF:
+                now = f"Closed: signed off on {long_date(latest.meeting.date)}"
+            elif item["status"] == Status.COMPLETE and settings.needs_sign_off(item["level"]):
+                now = "Complete: proposed for closure again"
+            else:
+                now = f"{item['status_label']}, {item['percent_display']}"
+        rows.append(
+            {
+                "kind": d.kind,
+                "kind_label": d.get_kind_display(),
+                "date": long_date(last.date),
+                "reference": item["reference"] if item else "",
+                "description": item["description"] if item else "",
+                "owner": item["owner"] if item else "",
+                "recommendation": f"{rec.report.short_title or rec.report.title} {rec.reference}" if rec else "",
+                "text": d.text,
+                "state_now": now,
+            }
+        )
+    return {"meeting": f"{last.get_body_display()}, {long_date(last.date)}", "items": rows}
+
+
 def default_period_start(partnership, as_at, exclude_pk=None):
     """The day after the as-at date of the partnership's latest issued paper before ``as_at``, or None."""
 
@@ -353,8 +406,9 @@ def _charts(plan, report_sections, unlinked, by_agency):
     }
 
 
-def generate(*, partnership, as_at, period_start=None, reports=()):
-    """Every section of the paper, from the database as at the end of ``as_at``. A fixed number of queries."""
+def generate(*, partnership, as_at, period_start=None, reports=(), meeting=None):
+    """Every section of the paper, from the database as at the end of ``as_at``. A fixed number of queries.
+    ``meeting``: the meeting the paper is for (its own decisions are not "the last meeting's")."""
     plan = _load(partnership, as_at, reports)
     items = _items(plan)
     links_by_rec = defaultdict(list)
@@ -378,6 +432,7 @@ def generate(*, partnership, as_at, period_start=None, reports=()):
         "overall": _summary("All actions", list(items.values()), plan),
         "unlinked": unlinked,
         "changes": _period_changes(partnership, start, plan.moment, items, plan.rows),
+        "meeting_decisions": _meeting_decisions(plan, items, meeting),
         "agencies": by_agency,
         "charts": _charts(plan, report_sections, unlinked, by_agency),
         "as_at_rule": (

@@ -17,7 +17,7 @@ from actions.models import Action, ActionRecommendation, ProgressUpdate
 from agencies.models import Agency, Membership, Partnership
 from agencies.plan_cache import mark_changed
 from recommendations.models import ApplicabilityDecision, Finding, Recommendation, ReportSummary, SourceReport, Theme
-from reports.models import Meeting
+from reports.models import Meeting, MeetingDecision, PlanSettings
 
 
 def _through(field, model):
@@ -39,6 +39,27 @@ def _partnership_of_person(user):
     return rows.first()
 
 
+#: What ``_report_scope`` answers for a national report: its change is every partnership's.
+NATIONAL_SCOPE = "national"
+
+
+def _report_scope(field=None):
+    """A report's scope (its own or through its ``report``): the partnership whose own report it is, or
+    ``NATIONAL_SCOPE`` for a national one. A partnership's own report is that partnership's change alone."""
+
+    def scope_of(instance):
+        if field is None:
+            report_partnership = instance.partnership_id
+        elif type(instance)._meta.get_field(field).is_cached(instance):
+            report_partnership = getattr(instance, field).partnership_id
+        else:
+            rows = SourceReport.objects.filter(pk=getattr(instance, f"{field}_id")).values_list("partnership_id")
+            report_partnership = (rows.first() or (None,))[0]
+        return NATIONAL_SCOPE if report_partnership is None else report_partnership
+
+    return scope_of
+
+
 #: What a person's saves may change that no plan page shows: signing in, a new password.
 _UNSEEN_USER_FIELDS = frozenset({"last_login", "password"})
 
@@ -56,12 +77,15 @@ PARTNERSHIP_OF = {
     ApplicabilityDecision: attrgetter("partnership_id"),
     ReportSummary: attrgetter("partnership_id"),
     Meeting: attrgetter("partnership_id"),
-    SourceReport: None,
-    Theme: None,
-    Recommendation: None,
-    Finding: None,
+    MeetingDecision: attrgetter("partnership_id"),
+    PlanSettings: attrgetter("partnership_id"),
+    SourceReport: _report_scope(),
+    Theme: _report_scope("report"),
+    Recommendation: _report_scope("report"),
+    Finding: _report_scope("report"),
 }
-NATIONAL = {model for model, partnership_of in PARTNERSHIP_OF.items() if partnership_of is None}
+#: The models whose change is every partnership's when they belong to a national report.
+NATIONAL = {SourceReport, Theme, Recommendation, Finding}
 
 
 def _saved(sender, instance, update_fields=None, **kwargs):
@@ -76,11 +100,10 @@ def _deleted(sender, instance, **kwargs):
 
 
 def _changed(sender, instance):
-    if sender in NATIONAL:
-        mark_changed(None)
-        return
     partnership_id = PARTNERSHIP_OF[sender](instance)
-    if partnership_id is not None:  # else the row it belonged to is gone with it (a cascade): nothing left to show
+    if partnership_id == NATIONAL_SCOPE:
+        mark_changed(None)
+    elif partnership_id is not None:  # else the row it belonged to is gone with it (a cascade): nothing left to show
         mark_changed(partnership_id)
 
 

@@ -27,7 +27,13 @@ def meeting_create(*, partnership, body, date, title=""):
 
 def _generate(paper, reports):
     period_start = paper.period_start or papers.default_period_start(paper.partnership, paper.as_at, paper.pk)
-    return papers.generate(partnership=paper.partnership, as_at=paper.as_at, period_start=period_start, reports=reports)
+    return papers.generate(
+        partnership=paper.partnership,
+        as_at=paper.as_at,
+        period_start=period_start,
+        reports=reports,
+        meeting=paper.meeting,
+    )
 
 
 def _validate_generate_and_save(paper, reports):

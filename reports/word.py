@@ -25,6 +25,9 @@ def paper_docx(paper):
     _header_footer(section, paper, context)
 
     _cover(doc, paper, context)
+    if "meeting_decisions" in sections:
+        doc.add_page_break()
+        _meeting_decisions(doc, content)
     if "summary" in sections:
         doc.add_page_break()
         _summary(doc, content)
@@ -361,6 +364,25 @@ def _changes(doc, content, sections):
             _table(doc, ["Action", "Owner", "Completed", "Evidence or note"], rows)
         else:
             doc.add_paragraph("No action was completed in the period.")
+
+
+def _meeting_decisions(doc, content):
+    decided = content["meeting_decisions"]
+    doc.add_heading("Decisions of the last meeting (matters arising)", level=2)
+    if not decided["items"]:
+        doc.add_paragraph("No decision of an earlier meeting is recorded.")
+        return
+    doc.add_paragraph(f"What the {decided['meeting']} decided, and where each action stands now.")
+    rows = [
+        [
+            d["kind_label"],
+            f"{d['reference']} {d['description']}".strip() or d["recommendation"] or "–",
+            d["text"] + (f" (on {d['recommendation']})" if d["recommendation"] and d["reference"] else ""),
+            d["state_now"] or "–",
+        ]
+        for d in decided["items"]
+    ]
+    _table(doc, ["Decision", "Action or recommendation", "Reason or minute", "Now"], rows)
 
 
 def _slipped(doc, content):

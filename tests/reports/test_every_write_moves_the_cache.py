@@ -216,6 +216,14 @@ def _decision(world, made):
     return made["coordinator"].post(reverse("recommendations:decision", args=[rec.report.slug, rec.reference]), data)
 
 
+def _own_report(world, made):
+    data = {
+        "kind": "learning_review", "title": "Learning Review: Child Q", "short_title": "LR Child Q",
+        "recommendations": "Share chronologies.\n\nReview the threshold.", "findings": "Nobody held the whole picture.",
+    }  # fmt: skip
+    return made["coordinator"].post(reverse("recommendations:own_report_create"), data)
+
+
 def _meeting_create(world, made):
     data = {"body": "cog", "date": days(-1), "title": "Chief Officers Group"}
     return made["coordinator"].post(reverse("reports:meeting_create"), data)
@@ -294,6 +302,7 @@ WRITES = {
     "recommendations:load": (_load, False),  # a preview writes nothing of the plan
     "recommendations:load_confirm": (_load_confirm, True),  # a new report to choose in the list's filter
     "recommendations:decision": (_decision, False),
+    "recommendations:own_report_create": (_own_report, True),  # the partnership's own report, in the list's filter
     "reports:meeting_create": (_meeting_create, True),  # "since the last meeting" counts from it
     "reports:paper_create": (_paper_create, False),
     "reports:paper_edit": (_paper_edit, True),

@@ -16,7 +16,7 @@ from agencies.models import Agency, Membership, Partnership, PlanVersion
 from agencies.plan_cache import version
 from recommendations.models import ApplicabilityDecision, Finding, Recommendation, ReportSummary, SourceReport, Theme
 from reports import plan_changes
-from reports.models import Meeting
+from reports.models import Meeting, MeetingDecision, PlanSettings
 from tests.actions.test_views import progress_data
 from tests.factories import (
     ActionFactory,
@@ -101,6 +101,14 @@ def test_every_model_a_plan_page_reads_makes_a_new_version_when_saved_or_deleted
         Theme: lambda: ThemeFactory(report=recommendation.report, title="A theme"),
         Recommendation: lambda: RecommendationFactory(report=recommendation.report),
         Finding: lambda: FindingFactory(report=recommendation.report),
+        MeetingDecision: lambda: MeetingDecision.objects.create(
+            partnership=partnership,
+            meeting=MeetingFactory(partnership=partnership, date=datetime.date(2010, 2, 5)),
+            kind=MeetingDecision.Kind.MINUTE,
+            text="Asked for a report at the next meeting.",
+            recorded_by=coordinator,
+        ),
+        PlanSettings: lambda: PlanSettings.objects.create(partnership=partnership),
     }
     assert set(makers) | {Partnership} == set(plan_changes.PARTNERSHIP_OF), "a model the pages read has no test"
     for model, make in makers.items():
@@ -110,12 +118,37 @@ def test_every_model_a_plan_page_reads_makes_a_new_version_when_saved_or_deleted
         saved = versions()
         assert saved[0] != before[0], f"saving a {model.__name__} left the plan's version as it was"
         assert (saved[1] != before[1]) == national, f"saving a {model.__name__} changed another partnership's plan"
-        if model is ProgressUpdate:
-            continue  # progress is append-only: an update is never deleted
+        if model in (ProgressUpdate, MeetingDecision):
+            continue  # append-only: never deleted
         instance.delete()
         deleted = versions()
         assert deleted[0] != saved[0], f"deleting a {model.__name__} left the plan's version as it was"
         assert (deleted[1] != saved[1]) == national
+
+
+def test_a_partnerships_own_report_is_a_change_of_that_partnerships_plan_alone(partnership, other_partnership):
+    """A local learning review, its themes, recommendations and findings move their partnership's version and no
+    other's (a national report's change moves every partnership's)."""
+    from tests.factories import SourceReportFactory
+
+    def versions():
+        return version(partnership), version(other_partnership)
+
+    makers = [
+        lambda: SourceReportFactory(partnership=partnership, kind=SourceReport.Kind.LEARNING_REVIEW),
+        lambda: ThemeFactory(report=own),
+        lambda: RecommendationFactory(report=own),
+        lambda: FindingFactory(recommendation=RecommendationFactory(report=own)),
+    ]
+    own = None
+    for make in makers:
+        before = versions()
+        instance = make()
+        own = own or instance
+        after = versions()
+        if isinstance(instance, Finding):  # its recommendation was made with it: compare from before both
+            pass
+        assert after[0] != before[0] and after[1] == before[1], type(instance).__name__
 
 
 def test_a_new_version_becomes_visible_with_the_change_not_before(partnership, agency):
@@ -167,10 +200,11 @@ def test_the_dashboard_of_another_day_or_partnership_is_never_served_from_this_o
     assert "0 actions" in past.content.decode()  # both actions were created today
 
 
-def test_the_cached_dashboard_holds_nothing_of_the_reader_who_built_it(client_as, coordinator, reader, plan):
-    coordinator.first_name, coordinator.last_name = "Zebulon", "Quartermaine"  # no generated name is like it
-    coordinator.save()
-    client_as(coordinator).get(DASHBOARD)
+def test_the_cached_dashboard_holds_nothing_of_the_reader_who_built_it(client_as, other_agency, reader, plan):
+    builder = MembershipFactory(agency=other_agency, role=Membership.Role.READER).user  # reads what `reader` reads
+    builder.first_name, builder.last_name = "Zebulon", "Quartermaine"  # no generated name is like it
+    builder.save()
+    client_as(builder).get(DASHBOARD)
     for_reader, queries = get(client_as(reader), DASHBOARD)
     assert "dashboard" not in for_reader.context  # served from what the coordinator's request built
     page = for_reader.content.decode()
