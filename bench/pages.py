@@ -1,6 +1,11 @@
 """Every main page's query count and time, for the seed partnership and for a 500-action partnership of the same
 database, interleaved and repeated; with --explain, every SELECT of every page through EXPLAIN ANALYZE.
 
+Three modes: as served between changes (the default); --after-change, the first view after a real change to the
+plan (a progress update through ``actions.services.action_record_progress`` on a random action of the same
+partnership before every timed request; for the paper page, the draft regenerated); --cold, the plan cache emptied.
+"Bare signed-in view" is ``bench/urls.py``'s view that renders nothing: the cost of any request.
+
 Run against a database holding the seed and the scale data (see bench/RESULTS.md), never a real one:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cptracker_scale .venv/bin/python bench/pages.py
@@ -9,6 +14,7 @@ Run against a database holding the seed and the scale data (see bench/RESULTS.md
 
 import argparse
 import os
+import random
 import re
 import statistics
 import sys
@@ -16,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")  # the product's URLs and the bare view
 os.environ.setdefault("TESTING", "1")  # plain static storage, no SECRET_KEY needed; DEBUG stays off
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
@@ -35,6 +41,7 @@ from reports.models import Meeting, Paper  # noqa: E402
 
 #: page -> (role that uses it, path template)
 PAGES = {
+    "Bare signed-in view": ("coordinator", "/bench/bare/"),
     "My actions": ("member", "/actions/mine/"),
     "Action list": ("coordinator", "/actions/"),
     "Action list, overdue, by due date": ("coordinator", "/actions/?overdue=on&sort=due"),
@@ -43,6 +50,8 @@ PAGES = {
     "Recommendation page": ("coordinator", "/recommendations/laming-2009/12/"),
     "Dashboard": ("coordinator", "/reports/dashboard/"),
     "XLSX export": ("coordinator", "/actions/bulk/export.xlsx"),
+    "CSV export": ("coordinator", "/actions/bulk/export.csv"),
+    "Member's XLSX export": ("member", "/actions/bulk/export.xlsx"),
     "Paper page (draft)": ("coordinator", "/reports/papers/{paper}/"),
     "Paper list": ("coordinator", "/reports/papers/"),
     "Paper regenerate (POST)": ("coordinator", "/reports/papers/{paper}/regenerate/"),
@@ -85,8 +94,43 @@ def draft_paper(slug, coordinator):
     )  # fmt: skip
 
 
+def live(slug, coordinator):
+    """Reopen the partnership's plan if it is an archived record (the seed's is): a change is then possible, and
+    the pages show it as a live plan. Only in the bench's own database."""
+    from agencies.models import Partnership
+    from reports import services
+
+    partnership = Partnership.objects.get(slug=slug)
+    if partnership.is_archived:
+        reason = "Measured as a live plan by bench/pages.py."
+        services.plan_reopen(partnership=partnership, actor=coordinator, reason=reason)
+
+
+def changer(slug, coordinator, paper):
+    """A function making one real change to the plan, as a person would: a note on a random action through the
+    service that records progress (a new version of the plan); for the paper page, the draft regenerated."""
+    from actions.services import ProgressChange, action_record_progress
+    from reports import services
+
+    ids = list(Action.objects.filter(partnership__slug=slug).values_list("pk", flat=True))
+    rng = random.Random(slug)  # noqa: S311 - which action, not a secret
+
+    def change(name):
+        if name.startswith("Paper page"):
+            services.paper_regenerate(paper=paper)
+            return
+        action = Action.objects.get(pk=rng.choice(ids))
+        change = ProgressChange(
+            status=action.status, percent_complete=action.percent_complete, due_date=action.due_date, note="Bench."
+        )
+        action_record_progress(action=action, author=coordinator, expected_version=action.version, change=change)
+
+    return change
+
+
 def setup(slug):
     users = users_of(slug)
+    live(slug, users["coordinator"])
     clients = {}
     for role, user in users.items():
         clients[role] = Client()
@@ -94,7 +138,7 @@ def setup(slug):
     action = Action.objects.filter(partnership__slug=slug).order_by("pk").first()
     paper = draft_paper(slug, users["coordinator"])
     paths = {name: (role, path.format(action=action.pk, paper=paper.pk)) for name, (role, path) in PAGES.items()}
-    return clients, paths
+    return clients, paths, changer(slug, users["coordinator"], paper)
 
 
 def get(clients, role, path):
@@ -137,6 +181,10 @@ def main():
         "--cold", action="store_true", help="Empty the plan cache before every request: each page as it is built "
         "on its first view after a change to the plan (default: as served between changes)."
     )  # fmt: skip
+    parser.add_argument(
+        "--after-change", action="store_true", help="Before every request a real change to the same partnership's "
+        "plan through the services (the paper page: its draft regenerated): each page on its first view after it."
+    )  # fmt: skip
     parser.add_argument("--threshold-ms", type=float, default=2.0, help="Print plans of SELECTs at least this slow.")
     args = parser.parse_args()
 
@@ -151,16 +199,20 @@ def main():
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name in args.pages:
         counts, times = {}, {"seed": [], "scale": []}
-        for label, (clients, paths) in (("seed", small), ("scale", large)):
+        for label, (clients, paths, change) in (("seed", small), ("scale", large)):
             if args.cold:
                 clear_caches()
+            if args.after_change:
+                change(name)
             with CaptureQueriesContext(connection) as ctx:
                 get(clients, *paths[name])  # warm-up, and the query count
             counts[label] = len(ctx.captured_queries)
         for _ in range(args.repeat):  # interleaved: seed, scale, seed, scale...
-            for label, (clients, paths) in (("seed", small), ("scale", large)):
+            for label, (clients, paths, change) in (("seed", small), ("scale", large)):
                 if args.cold:
                     clear_caches()
+                if args.after_change:
+                    change(name)
                 started = time.perf_counter()
                 get(clients, *paths[name])
                 times[label].append((time.perf_counter() - started) * 1000)

@@ -1,14 +1,19 @@
 """Requests a second under gunicorn (loopback only, a bounded number of client threads) for the action list, My
-actions and the dashboard of a 500-action partnership, each beside a signed-in trivial page on the same stack and
-the Django admin's changelist of the same actions; targets interleaved, rounds repeated, medians reported.
+actions and the dashboard of a 500-action partnership, each beside the bare signed-in view (``bench/urls.py``: every
+middleware, the session and the person's query, nothing rendered), a signed-in trivial page on the same stack and
+the Django admin's changelist of the same actions; targets interleaved, rounds repeated, medians reported. With
+--writer, another person records progress on a random action of the partnership every second meanwhile (through
+``actions.services.action_record_progress``: a new version of the plan each time).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cptracker_scale .venv/bin/python bench/throughput.py
+    DATABASE_URL=... .venv/bin/python bench/throughput.py --threads 4 8 --writer
 
 Needs a database holding the scale data (see bench/RESULTS.md); gunicorn is a dependency.
 """
 
 import argparse
 import os
+import random
 import secrets
 import socket
 import statistics
@@ -21,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")  # the product's URLs and the bare view
 os.environ.setdefault("TESTING", "1")
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))  # shared with gunicorn: sessions are signed with it
 
@@ -62,6 +67,7 @@ def targets_for(slug):
     coordinator_key, member_key, admin_key = session_for(coordinator), session_for(member.user), session_for(admin)
     print(f"{slug}: owner agency {agency.slug} with {agency.n} actions (action list and admin show the same rows)")
     return {
+        "Bare signed-in view": ("/bench/bare/", coordinator_key),
         "Signed-in trivial page": ("/accounts/password/done/", coordinator_key),
         "Admin changelist (same actions)": (f"/admin/actions/action/?owner__id__exact={agency.pk}", admin_key),
         "Action list (same actions)": (f"/actions/?owner={agency.pk}", coordinator_key),
@@ -98,12 +104,29 @@ def hammer(base, path, key, seconds, threads):
     return done[0] / seconds
 
 
+def writer(slug, stop):
+    """Until ``stop`` is set: a note on a random action of the partnership every second, as its coordinator."""
+    from actions.models import Action
+    from actions.services import ProgressChange, action_record_progress
+
+    author = Membership.objects.get(agency__partnership__slug=slug, role=Membership.Role.COORDINATOR).user
+    ids = list(Action.objects.filter(partnership__slug=slug).values_list("pk", flat=True))
+    rng = random.Random(slug)  # noqa: S311 - which action, not a secret
+    while not stop.wait(1):
+        action = Action.objects.get(pk=rng.choice(ids))
+        change = ProgressChange(
+            status=action.status, percent_complete=action.percent_complete, due_date=action.due_date, note="Bench."
+        )
+        action_record_progress(action=action, author=author, expected_version=action.version, change=change)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--partnership", default="synthetic-001")
     parser.add_argument("--seconds", type=float, default=8, help="Per target per round.")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4, help="Client threads (bounded load).")
+    parser.add_argument("--threads", type=int, nargs="+", default=[4], help="Client threads (bounded load).")
+    parser.add_argument("--writer", action="store_true", help="Another person records progress every second.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
     parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
     args = parser.parse_args()
@@ -121,25 +144,46 @@ def main():
         cwd=ROOT, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{args.port}"
+    stop = threading.Event()
+    writing = threading.Thread(target=writer, args=(args.partnership, stop)) if args.writer else None
+    rates = {threads: {name: [] for name in targets} for threads in args.threads}
     try:
         time.sleep(3)
         for path, key in targets.values():  # warm-up
             hammer(base, path, key, 1, 1)
-        rates = {name: [] for name in targets}
+        if writing:
+            writing.start()
         for _ in range(args.rounds):
-            for name, (path, key) in targets.items():
-                rates[name].append(hammer(base, path, key, args.seconds, args.threads))
+            for threads in args.threads:
+                for name, (path, key) in targets.items():
+                    rates[threads][name].append(hammer(base, path, key, args.seconds, threads))
     finally:
+        stop.set()
+        if writing:
+            writing.join()
         server.terminate()
         server.wait(timeout=30)
+    for threads, by_name in rates.items():
+        report(by_name, args, threads)
+
+
+def report(rates, args, threads):
     trivial = statistics.median(rates["Signed-in trivial page"])
     admin = statistics.median(rates["Admin changelist (same actions)"])
-    print(f"\n{args.workers} gunicorn workers, {args.threads} client threads, {args.rounds} rounds × {args.seconds} s")
-    print("| page | requests/s (median) | ÷ trivial page | ÷ admin changelist |")
-    print("| --- | ---: | ---: | ---: |")
+    print(
+        f"\n{args.workers} gunicorn workers, {threads} client threads, {args.rounds} rounds × {args.seconds} s, "
+        f"{'a writer every second' if args.writer else 'no writer'}"
+    )
+    print("| page | requests/s (median) | ÷ bare view (min / median) | ÷ trivial page | ÷ admin changelist |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for name, values in rates.items():
         rate = statistics.median(values)
-        print(f"| {name} | {rate:.1f} | {rate / trivial:.2f} | {rate / admin:.2f} |")
+        # rounds interleave the targets: each round's rate against the bare view's in the same round
+        ratios = [value / base for value, base in zip(values, rates["Bare signed-in view"], strict=True)]
+        print(
+            f"| {name} | {rate:.1f} | {min(ratios):.2f} / {statistics.median(ratios):.2f} | {rate / trivial:.2f} "
+            f"| {rate / admin:.2f} |"
+        )
 
 
 if __name__ == "__main__":
