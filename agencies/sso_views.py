@@ -27,6 +27,11 @@ def _require_enabled():
 def start(request):
     """Send the browser to the provider, with a new state, nonce and PKCE challenge kept in the session."""
     _require_enabled()
+    request.session.pop(SESSION_INVITATION, None)  # a plain sign-in, whatever an abandoned acceptance left
+    return _to_provider(request)
+
+
+def _to_provider(request):
     return OIDCAuthenticationRequestView.as_view()(request)
 
 
@@ -87,4 +92,4 @@ def accept(request, token):
     except services.InvitationError as exc:
         return render(request, "agencies/invitation_invalid.html", {"reason": str(exc)}, status=410)
     request.session[SESSION_INVITATION] = services.token_hash(token)
-    return redirect("sso_start")
+    return _to_provider(request)

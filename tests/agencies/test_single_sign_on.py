@@ -225,6 +225,15 @@ def test_an_invitation_to_a_single_sign_on_only_partnership_offers_no_password(c
     assert 'name="password1"' not in page
 
 
+def test_an_abandoned_acceptance_leaves_a_later_sign_in_plain(client, sso_on, invitation, member):
+    client.get(reverse("agencies:accept_sso", args=["the-link-token"]))  # never comes back from the provider
+    sso_on.identity = sso_on.person(email=member.email)
+    sign_in_through(client, sso_on)
+    assert signed_in_user(client) == member
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
 def test_a_used_invitation_cannot_start_single_sign_on(client, sso_on, invitation):
     invitation.accepted_at = timezone.now()
     invitation.save()
