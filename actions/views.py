@@ -14,6 +14,7 @@ from recommendations.models import ApplicabilityDecision, SourceReport
 from reports.as_at import actions_as_they_stood, opening_day, read_as_at
 from reports.history import end_of_day
 from reports.member_lists import my_actions_page
+from reports.sign_off import sign_off_as_at
 
 from .access import can_update_action, get_action_for_user
 from .filters import ActionFilter, cache_query, parameter_names
@@ -130,6 +131,7 @@ def action_detail(request, pk):
             "links": links,
             "updates": updates,
             "can_update": can_update_action(request.user, action) and not as_at.is_past,
+            "sign_off": sign_off_as_at(action, end_of_day(as_at.day) if as_at.is_past else None),
             "today": as_at.date,
             "as_at": as_at,
         },

@@ -472,7 +472,9 @@ def _replay_year(partnership, today, recommendations):
         author = users.get(owner, coordinator)
         steps += [(step[0], reference, action.pk, author, step) for step in story]
     _record_steps(today, steps)
-    _papers(partnership, today, coordinator, next_meeting)
+    _learning_review(partnership, today, users, agencies)
+    issued = _papers(partnership, today, coordinator, next_meeting)
+    _meeting_decisions(issued, today, coordinator)
 
 
 def _day(today, days_from_today):
@@ -517,7 +519,7 @@ def _papers(partnership, today, coordinator, next_meeting):
             as_at=today - datetime.timedelta(days=58),
             **fields,
         )
-        services.paper_issue(paper=issued, issued_by=coordinator)
+        issued = services.paper_issue(paper=issued, issued_by=coordinator)
     with clock(_moment(today, 0, 9)):
         services.paper_create(
             partnership=partnership,
@@ -527,4 +529,89 @@ def _papers(partnership, today, coordinator, next_meeting):
             signed_on=today,
             as_at=today - datetime.timedelta(days=1),
             **fields,
+        )
+    return issued
+
+
+#: The fictional local learning review Riverside's committee answers beside the national reports: restricted (read
+#: by the coordinator and the members of the agencies that own its actions).
+CHILD_R = {
+    "kind": SourceReport.Kind.LEARNING_REVIEW,
+    "title": "Learning Review: Child R (fictional)",
+    "short_title": "LR Child R",
+    "publisher": "Riverside Child Protection Committee",
+    "published_text": "Fictional demo",
+    "restricted": True,
+    "description": "A fictional learning review written for this demo: a child known to several services whose "
+    "circumstances nobody saw whole.",
+    "recommendations": [
+        "Agencies share a single multi-agency chronology for every child on the register.",
+        "Health visitors are invited to every initial child protection case conference.",
+        "Police notify social work of every domestic incident where a child lives at the address, within one "
+        "working day.",
+        "The committee audits the use of the escalation protocol within six months.",
+    ],
+    "findings": [
+        "Each agency held part of the picture; no chronology brought it together.",
+        "The health visitor was not invited to the first case conference.",
+        "Two domestic incidents were not notified to social work for over a week.",
+    ],
+}
+
+#: (reference, owner, level, recommendation number, description, due in days, story [(days ago, status, %, note)])
+CHILD_R_ACTIONS = [
+    ("lr-r-1", "social-work", S, 1, "Introduce one shared chronology template across agencies.", 40,
+     [(100, IP, 40, "Template agreed with health; police reviewing it.")]),
+    ("lr-r-2", "health", S, 2, "Add health visitors to the case conference invitation list.", -20,
+     [(90, IP, 50, "Invitation list updated in two localities."), (65, DONE, 100, "All localities invite them.")]),
+    ("lr-r-3", "police", S, 3, "Notify social work of domestic incidents with a child present within a day.", 70,
+     [(80, IP, 30, "Daily notification report built; testing.")]),
+    ("lr-r-4", "cpc", C, 4, "Audit the use of the escalation protocol.", 120, []),
+]  # fmt: skip
+
+
+def _learning_review(partnership, today, users, agencies):
+    """Riverside's own restricted learning review, with actions across agencies and a little progress."""
+    from recommendations.own_reports import own_report_create
+
+    coordinator = users["cp-coordinator"]
+    with clock(_moment(today, 130, 9)):
+        report = own_report_create(partnership=partnership, published_on=today - datetime.timedelta(days=140),
+                                   **CHILD_R)  # fmt: skip
+    recs = {r.position: r for r in report.recommendations.all()}
+    steps = []
+    for reference, owner, level, number, description, due, story in CHILD_R_ACTIONS:
+        with clock(_moment(today, 120, 9)):
+            action = action_create(partnership=partnership, reference=reference, owner=agencies[owner], level=level,
+                                   description=description, timescale_text="", due_date=_day(today, due),
+                                   recommendations=[recs[number]])  # fmt: skip
+        author = users.get(owner, coordinator)
+        steps += [(step[0], reference, action.pk, author, step) for step in story]
+    _record_steps(today, steps)
+
+
+def _meeting_decisions(paper, today, coordinator):
+    """What the last meeting decided on the paper it received: two actions signed off, one not (with the reason),
+    and a minute. The actions chosen are those proposed for closure with nothing recorded on them since."""
+    from actions.models import ProgressUpdate
+
+    from .sign_off import Outcome, meeting_decisions_record, proposed_action_ids
+
+    meeting = paper.meeting
+    quiet = [
+        pk
+        for pk in proposed_action_ids(paper)
+        if not ProgressUpdate.objects.filter(action_id=pk, created_at__gte=meeting.started_at).exists()
+    ]
+    outcomes = [Outcome(pk, True) for pk in quiet[:2]]
+    if len(quiet) > 2:
+        outcomes.append(Outcome(quiet[2], False, "The committee wants evidence that the change is used in practice: "
+                                "bring the audit of ten cases to the next meeting."))  # fmt: skip
+    with clock(_moment(today, 49, 12)):
+        meeting_decisions_record(
+            paper=paper,
+            recorded_by=coordinator,
+            today=meeting.date,
+            outcomes=outcomes,
+            minute="Asked for a report on the overdue actions, and their recovery plans, at the next meeting.",
         )

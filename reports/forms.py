@@ -115,3 +115,66 @@ class PlanRecordForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", submit))
+
+
+class MeetingDecisionsForm(forms.Form):
+    """What a meeting decided on the paper it received: for each action the paper proposed for closure, signed off
+    or not (with the reason); a signed-off action reopened; any other decision as a minute."""
+
+    OUTCOMES = [("", "No decision recorded"), ("signed_off", "Signed off"), ("not_signed_off", "Not signed off")]
+
+    def __init__(self, *args, proposed, signed_off, recommendations, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposed = proposed
+        for action in proposed:
+            self.fields[f"outcome_{action.pk}"] = forms.ChoiceField(
+                choices=self.OUTCOMES, required=False, widget=forms.RadioSelect, label=str(action)
+            )
+            self.fields[f"reason_{action.pk}"] = forms.CharField(
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                label=f"Reason, if not signed off ({action.display_reference})",
+            )
+        self.fields["reopen"] = forms.ModelChoiceField(
+            queryset=signed_off, required=False, label="Reopen a signed-off action", empty_label="None"
+        )
+        self.fields["reopen_reason"] = forms.CharField(
+            required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Why the meeting reopened it"
+        )
+        self.fields["minute"] = forms.CharField(
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            label="Minute",
+            help_text='Any other decision, e.g. "Asked for a report on JAR 9 at the next meeting."',
+        )
+        self.fields["minute_action"] = forms.ModelChoiceField(
+            queryset=actions, required=False, label="Concerning the action", empty_label="None"
+        )
+        self.fields["minute_recommendation"] = forms.ModelChoiceField(
+            queryset=recommendations, required=False, label="Concerning the recommendation", empty_label="None"
+        )
+
+    def proposed_rows(self):
+        """(action, its outcome field, its reason field) for each action proposed for closure."""
+        return [(a, self[f"outcome_{a.pk}"], self[f"reason_{a.pk}"]) for a in self.proposed]
+
+    def outcomes(self):
+        from .sign_off import Outcome
+
+        data = self.cleaned_data
+        return [
+            Outcome(action.pk, data[f"outcome_{action.pk}"] == "signed_off", data[f"reason_{action.pk}"])
+            for action in self.proposed
+            if data.get(f"outcome_{action.pk}")
+        ]
+
+    def service_fields(self):
+        data = self.cleaned_data
+        return {
+            "outcomes": self.outcomes(),
+            "reopen": data["reopen"],
+            "reopen_reason": data["reopen_reason"],
+            "minute": data["minute"],
+            "minute_action": data["minute_action"],
+            "minute_recommendation": data["minute_recommendation"],
+        }

@@ -178,12 +178,35 @@ def _back_to_owner(action, decision, author):
     )
 
 
-def settings_of(partnership):
-    return PlanSettings.objects.of(partnership)
+def form_choices(paper, user):
+    """What the decisions form offers for this paper: the actions it proposed for closure and not yet signed off,
+    the signed-off actions a meeting may reopen, the partnership's actions and the recommendations it reads."""
+    from recommendations.models import SourceReport
+
+    actions = Action.objects.filter(partnership=paper.partnership).select_related("owner").order_by("sort_key")
+    latest = standing(list(actions.values_list("pk", flat=True)))
+    signed = [pk for pk, d in latest.items() if d.kind == Kind.SIGNED_OFF]
+    proposed = [a for a in actions.filter(pk__in=proposed_action_ids(paper)) if a.pk not in signed]
+    return {
+        "proposed": proposed,
+        "signed_off": actions.filter(pk__in=signed),
+        "actions": actions,
+        "recommendations": Recommendation.objects.filter(report__in=SourceReport.objects.for_user(user))
+        .select_related("report")
+        .order_by("report_id", "position"),
+    }
 
 
-def recommendation_choices(partnership):
-    """The recommendations a minute may name: national ones and the partnership's own reports'."""
-    from django.db.models import Q
+def recorded_for(paper):
+    """The decisions already recorded for the paper's meeting, oldest first."""
+    decisions = MeetingDecision.objects.filter(meeting=paper.meeting).select_related(
+        "action", "recommendation__report", "recorded_by"
+    )
+    return {"decisions": decisions.order_by("recorded_at", "pk")}
 
-    return Recommendation.objects.filter(Q(report__partnership__isnull=True) | Q(report__partnership=partnership))
+
+def sign_off_as_at(action, moment=None):
+    """Where one action stands with the meeting, now or at ``moment`` (its status then: ``action`` as shown)."""
+    decision = standing([action.pk], moment).get(action.pk)
+    settings = PlanSettings.objects.of(action.partnership)
+    return sign_off_of(status=action.status, level=action.level, decision=decision, settings=settings)

@@ -25,4 +25,5 @@ urlpatterns: list = [
     path("papers/<int:pk>/regenerate/", paper_views.paper_regenerate, name="paper_regenerate"),
     path("papers/<int:pk>/issue/", paper_views.paper_issue, name="paper_issue"),
     path("papers/<int:pk>/delete/", paper_views.paper_delete, name="paper_delete"),
+    path("papers/<int:pk>/decisions/", paper_views.meeting_decisions, name="meeting_decisions"),
 ]

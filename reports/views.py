@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies import audit
+from agencies.access import require_plan_manager
 
-from . import exports, services, tables, word
+from . import exports, services, sign_off, tables, word
 from .access import (
     get_paper_for_user,
     meetings_for_user,
@@ -21,7 +22,7 @@ from .access import (
     require_paper_preparer,
     require_plan_archiver,
 )
-from .forms import IssueForm, MeetingForm, PaperForm, PlanRecordForm
+from .forms import IssueForm, MeetingDecisionsForm, MeetingForm, PaperForm, PlanRecordForm
 from .models import Paper, PaperPdf
 
 CONTENT_TYPES = {
@@ -257,3 +258,27 @@ def plan_archive(request):
             return redirect("reports:dashboard")
     context = {"form": form, "partnership": partnership, "archiving": archiving}
     return render(request, "reports/plan_archive.html", context)
+
+
+# --- meetings' decisions --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_decisions(request, pk):
+    """The coordinator records what the meeting decided on the paper it received (issued): sign-offs, refusals
+    with their reasons, reopenings and minutes. Every decision is kept; a later one never replaces an earlier."""
+    paper = get_paper_for_user(request, pk)
+    partnership = require_plan_manager(request.user).agency.partnership
+    form = MeetingDecisionsForm(request.POST or None, **sign_off.form_choices(paper, request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = sign_off.meeting_decisions_record(
+                paper=paper, recorded_by=request.user, today=timezone.localdate(), **form.service_fields()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"{len(recorded)} decision{'s' if len(recorded) != 1 else ''} recorded.")
+            return redirect("reports:meeting_decisions", pk=paper.pk)
+    context = {"paper": paper, "form": form, "partnership": partnership, **sign_off.recorded_for(paper)}
+    return render(request, "reports/meeting_decisions.html", context)

@@ -1089,6 +1089,7 @@ def test_my_actions_sections_are_in_order_of_urgency(client_as, member, my_catal
         ("overdue", ["OVERDUE"]),
         ("due-soon", ["DUE-TODAY", "DUE-IN-30"]),
         ("no-update", ["OVERDUE", "DUE-TODAY", "DUE-IN-30", "NEVER", "STALE", "UNDATED"]),
+        ("awaiting", ["DONE"]),  # complete, and committee-wide: the meeting signs it off
         ("rest", ["DONE", "DROPPED", "ONGOING", "FRESH"]),
     ]
 

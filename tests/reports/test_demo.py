@@ -53,10 +53,10 @@ def test_it_builds_a_labelled_plan_mid_flight_today_and_leaves_east_ayrshire_alo
     riverside = Partnership.objects.get(slug=demo.SLUG)
     assert "fictional" in riverside.name and "fictional" in riverside.committee_name
     actions = Action.objects.filter(partnership=riverside)
-    assert actions.count() == len(demo.ACTIONS)
+    assert actions.count() == len(demo.ACTIONS) + len(demo.CHILD_R_ACTIONS)
     # answering the same national recommendations as East Ayrshire
     reports = set(actions.values_list("links__recommendation__report__slug", flat=True))
-    assert reports == {"jar-haringey-2008", "laming-2009"}
+    assert reports == {"jar-haringey-2008", "laming-2009", "riverside-demo-lr-child-r"}  # and its own review
     # mid-flight: some done, some under way, some overdue, some still to come
     statuses = set(actions.values_list("status", flat=True))
     assert {Status.COMPLETE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.ONGOING} <= statuses
@@ -76,5 +76,18 @@ def test_it_builds_a_labelled_plan_mid_flight_today_and_leaves_east_ayrshire_alo
     assert east_ayrshire_record() == before
 
     call_command("create_demo_partnership")  # again: accounts reset, nothing added
-    assert Action.objects.filter(partnership=riverside).count() == len(demo.ACTIONS)
+    assert Action.objects.filter(partnership=riverside).count() == len(demo.ACTIONS) + len(demo.CHILD_R_ACTIONS)
     assert Paper.objects.filter(partnership=riverside).count() == 2
+
+
+def test_riverside_has_its_restricted_learning_review_and_its_last_meetings_decisions(loaded):
+    from recommendations.models import SourceReport
+    from reports.models import MeetingDecision
+
+    riverside, _, _ = demo.build_demo_partnership(today=timezone.localdate(), password="cpc-demo-2009")
+    review = SourceReport.objects.get(partnership=riverside, kind=SourceReport.Kind.LEARNING_REVIEW)
+    assert review.restricted and review.recommendations.count() == 4 and review.findings.count() == 3
+    owners = set(Action.objects.filter(recommendations__report=review).values_list("owner__slug", flat=True))
+    assert len(owners) >= 3
+    kinds = sorted(MeetingDecision.objects.filter(partnership=riverside).values_list("kind", flat=True))
+    assert kinds == ["minute", "not_signed_off", "signed_off", "signed_off"]

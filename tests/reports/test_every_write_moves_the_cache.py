@@ -249,6 +249,14 @@ def _paper_edit(world, made):
     return made["coordinator"].post(reverse("reports:paper_edit", args=[paper.pk]), data)
 
 
+def _meeting_decisions(world, made):
+    paper = paper_services.paper_issue(paper=world["paper"], issued_by=world["coordinator"])
+    data = {"minute": "Asked for a report on the plan at the next meeting."}
+    response = made["coordinator"].post(reverse("reports:meeting_decisions", args=[paper.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response
+
+
 def _logout(world, made):
     client = Client()
     client.force_login(world["reader"])
@@ -308,7 +316,8 @@ WRITES = {
     "reports:paper_edit": (_paper_edit, True),
     "reports:paper_regenerate": (_regenerate_after_progress, True),
     "reports:paper_issue": (_paper("paper_issue", confirm="on"), True),
-    "reports:paper_delete": (_paper("paper_delete"), False),  # its page is gone: compared as the 404 it becomes
+    "reports:paper_delete": (_paper("paper_delete"), False),
+    "reports:meeting_decisions": (_meeting_decisions, False),  # a minute: recorded, shown on no cached page  # its page is gone: compared as the 404 it becomes
     "reports:paper_pdf_prepare": (_paper("paper_pdf_prepare"), False),
     "reports:plan_archive": (_as("coordinator", "reports:plan_archive", reason="Kept as a record."), True),
     "login": (_anonymous("login", username="member", password="wrong"), False),
