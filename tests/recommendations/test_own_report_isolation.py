@@ -33,14 +33,12 @@ def world(partnership, agency, other_agency, coordinator, member, other_agency_m
     answering = ActionFactory(owner=agency, reference="LR-1", recommendations=[recs[0], recommendation])
     other = ActionFactory(owner=other_agency, reference="JAR-1", recommendations=[recommendation])
     meeting = MeetingFactory(partnership=partnership)
-    paper_fields = dict(
+    draft = services.paper_create(
         partnership=partnership, created_by=coordinator, meeting=meeting, title="Progress", purpose="To advise.",
         proposals="Text.", recommendation="Note.", prepared_by_name="Susan Taylor", prepared_by_role="Chair",
-        signed_on=meeting.date, as_at=meeting.date,
+        signed_on=meeting.date, as_at=meeting.date, reports=[recommendation.report],
     )  # fmt: skip
-    issued = services.paper_issue(
-        paper=services.paper_create(reports=[recommendation.report], **paper_fields), issued_by=coordinator
-    )
+    issued = services.paper_issue(paper=draft, issued_by=coordinator)
     keys = {
         "slug": [review.slug, recommendation.report.slug],
         "reference": ["1", "2", recommendation.reference],
