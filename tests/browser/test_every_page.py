@@ -4,20 +4,24 @@ nothing scrolls sideways at 375 px (WCAG 1.4.10 reflow).
 Each demo account (``create_demo_users``, on the demo's own data: ``load_recommendations``) signs in, and the walk
 opens its landing page and every page its landing page links to, plus the People pages, the load page and the
 issued paper where the account may open them, at 1280 and at 375 px. The walk gathers every finding before
-failing, so one run names them all. ``BROWSER_SCREENSHOTS=/some/dir`` keeps a screenshot of each page at 375 px.
+failing, so one run names them all. On every page about the past, every link to a page that shows the plan keeps
+its day, and no overdue age is longer than the plan had existed (East Ayrshire is an archived record). ``BROWSER_SCREENSHOTS=/some/dir`` keeps a screenshot of each page at 375 px.
 """
 
 import io
 import os
+import re
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import parse_qs, urldefrag, urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from agencies.management.commands.create_demo_users import DEMO_PASSWORD
-from reports.models import Paper
+from agencies.models import Partnership
+from reports.as_at import AS_AT_PAGES
+from reports.models import Meeting, Paper
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,7 +75,31 @@ def pages_for(page, base, username, paper):
     return list(dict.fromkeys(pages))
 
 
-def check(page, axe, url, width, findings, shots):
+def day_of(url):
+    return parse_qs(urlsplit(url).query).get("as_at", [None])[0]
+
+
+def misleads(page, url, findings, limit):
+    """A page about the past whose links drop its day, or an overdue age longer than the plan has existed."""
+    from django.urls import Resolver404, resolve
+
+    day = day_of(url)
+    if day:
+        for link in page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)"):
+            try:
+                name = resolve(urlsplit(link).path).view_name
+            except Resolver404:
+                continue
+            if name in AS_AT_PAGES and day_of(link) != day:
+                findings.append(f"{url} links to {link} without its day {day}")
+    text = page.inner_text("main")
+    for age in re.findall(r"overdue by (\d+) days?", text):  # an action's age ("31 to 90 days overdue" is a band)
+        days = int(age)
+        if days > limit:
+            findings.append(f"{url}: an overdue age of {days} days, longer than the plan has existed ({limit})")
+
+
+def check(page, axe, url, width, findings, shots, limit=None):
     """Open ``url`` at ``width``; record what axe finds and any sideways scroll. Pages the account may not open
     (403, 404) are passed over: the walk checks the pages a person can reach."""
     response = page.goto(url)
@@ -81,6 +109,8 @@ def check(page, axe, url, width, findings, shots):
         findings.append(f"{url} at {width}px: HTTP {response.status}")
         return True
     page.wait_for_load_state("load")
+    if limit is not None and width >= 768:
+        misleads(page, url, findings, limit)
     for violation in axe.run(page).response["violations"]:
         targets = "; ".join(", ".join(map(str, node["target"])) for node in violation["nodes"][:3])
         findings.append(f"{url} at {width}px: {violation['id']} ({violation['impact']}): {targets}")
@@ -106,9 +136,13 @@ def test_every_page_a_demo_account_reaches_is_accessible_and_reflows(username, p
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)
     urls = pages_for(page, live_server.url, username, demo)
+    east_ayrshire = Partnership.objects.get(slug="east-ayrshire")
+    assert east_ayrshire.is_archived  # the demo's historical record: nothing a newcomer does makes it live
+    first_meeting = Meeting.objects.filter(partnership=east_ayrshire).order_by("date").first()
+    limit = (east_ayrshire.archived_as_at - first_meeting.date).days
     for width, height in WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
         for url in urls:
-            visited += check(page, axe, url, width, findings, shots)
+            visited += check(page, axe, url, width, findings, shots, limit)
     assert visited >= 2 * 4, f"{username} reached only {visited} pages"
     assert not findings, f"{username}, {visited} page views:\n" + "\n".join(findings)
