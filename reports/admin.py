@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from agencies.admin import ReadOnlyAdminMixin
 
-from .models import Meeting, Paper, PaperPdf
+from .models import Meeting, MeetingDecision, Paper, PaperPdf, PlanSettings
 
 
 @admin.register(Meeting)
@@ -40,3 +40,20 @@ class PaperPdfAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["paper", "issued", "status", "requested_by", "requested_at", "finished_at"]
     list_filter = ["status", "issued"]
     exclude = ["pdf"]
+
+
+@admin.register(PlanSettings)
+class PlanSettingsAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "committee_actions_need_sign_off", "agency_actions_need_sign_off"]
+
+
+@admin.register(MeetingDecision)
+class MeetingDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["meeting", "kind", "action", "recommendation", "text", "recorded_by", "recorded_at"]
+    list_filter = ["kind", "partnership"]
+    list_select_related = ["meeting", "action", "recommendation__report", "recorded_by"]
+
+    def get_queryset(self, request):
+        """A superuser keeps the installation and sees every decision; anyone else, their own partnership's."""
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.for_user(request.user)
