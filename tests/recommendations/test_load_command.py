@@ -105,3 +105,17 @@ def test_reloading_leaves_live_actions_as_members_left_them():
     action.refresh_from_db()
     assert (action.status, action.percent_complete) == ("in_progress", 40)
     assert Action.objects.count() == 51
+
+
+def test_a_national_load_never_reads_changes_or_adds_to_a_partnerships_own_report(tmp_path, partnership):
+    from recommendations.own_reports import own_report_create
+
+    own = own_report_create(partnership=partnership, kind=SourceReport.Kind.LEARNING_REVIEW, title="Review of Child Y",
+                            short_title="Child Y", restricted=True, recommendations=["Confidential wording."])  # fmt: skip
+    named = {**REPORT, "fields": {**REPORT["fields"], "slug": own.slug, "title": "A national title"}}
+    for records in ([named], [{**rec("9", 9), "fields": {**rec("9", 9)["fields"], "report": [own.slug]}}]):
+        with pytest.raises(CommandError) as refused:
+            call_command("load_recommendations", write(tmp_path, "n.json", records), verbosity=0)
+        assert "not national" in str(refused.value) and "Confidential wording" not in str(refused.value)
+    own.refresh_from_db()
+    assert own.title == "Review of Child Y" and own.recommendations.count() == 1
