@@ -210,7 +210,7 @@ def test_the_load_page_lists_the_history_in_a_fixed_number_of_queries(
         client.post(f"/recommendations/load/{token}/confirm/")
     with django_assert_max_num_queries(6):
         page = client.get("/recommendations/load/").content.decode()
-    assert page.count("<td>national-review-2022.xlsx</td>") == 3
+    assert page.count('<td data-label="File" class="text-break">national-review-2022.xlsx</td>') == 3
 
 
 def test_an_upload_never_confirmed_expires_and_is_cleared(client_as, admin_user):
