@@ -26,6 +26,11 @@ SECRET_KWARGS = {
     "agencies:accept_sso": ("token",),  # the same invitation, accepted through single sign-on
     "password_reset_confirm": ("token",),  # Django's password reset (django.contrib.auth.urls), wherever mounted
 }
+#: URL name -> the query parameters that are secrets: single sign-on's one-time code and its state come back from the
+#: provider in the callback's query string.
+SECRET_QUERY = {
+    "sso_callback": ("code", "state"),
+}
 #: URL name -> why its token-like keyword arguments are no secret.
 NOT_SECRET = {
     "recommendations:load_preview": "names an upload; only the administrator who uploaded it may open it",
@@ -50,6 +55,8 @@ def mask_secrets(path):
     for name in SECRET_KWARGS.get(match.view_name, ()):
         if name in match.kwargs:
             path = _without(path, str(match.kwargs[name]))
+    for name in SECRET_QUERY.get(match.view_name, ()):
+        path = re.sub(rf"([?&]{re.escape(name)}=)[^&#\s]*", rf"\g<1>{MASK}", path)
     return path
 
 

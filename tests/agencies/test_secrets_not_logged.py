@@ -209,3 +209,14 @@ def test_server_request_lines_are_masked_as_written(logger, message, args):
         handler.setStream(previous)
     assert f"/partnerships/invitations/{MASK}/" in stream.getvalue()
     assert "Ab-9_x" not in stream.getvalue()
+
+
+def test_single_sign_ons_one_time_code_and_state_are_masked_in_the_callbacks_query():
+    from config.secrets_in_paths import mask_secrets, mask_text
+
+    assert mask_secrets("/accounts/sso/callback/?code=c0de&state=st4te") == (
+        "/accounts/sso/callback/?code=[masked]&state=[masked]"
+    )
+    line = mask_text('"GET /accounts/sso/callback/?state=st4te&code=c0de HTTP/1.1" 302')
+    assert "c0de" not in line and "st4te" not in line
+    assert mask_secrets("/actions/?code=1") == "/actions/?code=1"  # a query of another page is left as it is
