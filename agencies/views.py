@@ -159,3 +159,17 @@ def locked_out(request, original_response=None, credentials=None):
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def password_change(request, *args, **kwargs):
+    """Change one's password; refused to someone whose partnership signs in by single sign-on only (a password
+    they could not use), break-glass administrators apart (``sso.password_refused``)."""
+    from django.contrib.auth import views as auth_views
+
+    from .sso import password_refused
+
+    if request.user.is_authenticated and password_refused(request.user):
+        raise PermissionDenied(
+            "Your partnership signs in with your organisation's account only: there is no password here to change."
+        )
+    return auth_views.PasswordChangeView.as_view()(request, *args, **kwargs)

@@ -25,7 +25,7 @@ urlpatterns = [
         name="accessibility",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", account_views.password_change, name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/two-factor/", account_views.two_factor_settings, name="two_factor"),
     path("accounts/two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),

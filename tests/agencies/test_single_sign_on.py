@@ -330,3 +330,16 @@ def test_the_id_token_is_really_signed_by_the_provider(sso_on):
     token = jwt.encode({"sub": "1"}, sso_on.key, algorithm="RS256", headers={"kid": sso_on.kid})
     key = jwt.PyJWK(sso_on.jwks()["keys"][0])
     assert jwt.decode(token, key, algorithms=["RS256"]) == {"sub": "1"}
+
+
+def test_a_member_of_such_a_partnership_has_no_password_to_change(client_as, member, partnership, agency):
+    url = reverse("password_change")
+    assert client_as(member).get(url).status_code == 200
+    partnership.sso_only = True
+    partnership.save()
+    refused = client_as(member).post(
+        url, {"old_password": PASSWORD, "new_password1": "x" * 20, "new_password2": "x" * 20}
+    )
+    assert refused.status_code == 403 and "no password here to change" in refused.content.decode()
+    superuser = MembershipFactory(agency=agency, user__username="admin", user__is_superuser=True).user
+    assert client_as(superuser).get(url).status_code == 200  # break-glass
