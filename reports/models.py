@@ -169,8 +169,8 @@ class Paper(models.Model):
     FORM_SECTIONS = {
         Form.AS_PRINTED: (Section.APPENDICES, Section.REPORT_SUMMARIES),
         Form.PROGRESS: (
-            Section.MEETING_DECISIONS,
             Section.SUMMARY,
+            Section.MEETING_DECISIONS,
             Section.CHANGES,
             Section.SLIPPED,
             Section.AGENCIES,

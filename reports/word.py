@@ -25,12 +25,11 @@ def paper_docx(paper):
     _header_footer(section, paper, context)
 
     _cover(doc, paper, context)
-    if "meeting_decisions" in sections:
-        doc.add_page_break()
-        _meeting_decisions(doc, content)
     if "summary" in sections:
         doc.add_page_break()
         _summary(doc, content)
+    if "meeting_decisions" in sections:
+        _meeting_decisions(doc, content)
     if "changes" in sections or "closure" in sections:
         _changes(doc, content, sections)
     if "slipped" in sections:
