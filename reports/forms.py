@@ -5,7 +5,7 @@ from django import forms
 from config.tabular import DateInput
 from recommendations.models import SourceReport
 
-from .models import PAPER_FIELDS, Meeting, Paper, Section
+from .models import PAPER_FIELDS, Meeting, Paper, PlanSettings, Section
 
 MARKUP_HELP = (
     "Blank lines separate paragraphs. Start a paragraph with its number (2.3, i)) to number it; “### ” makes a "
@@ -178,3 +178,16 @@ class MeetingDecisionsForm(forms.Form):
             "minute_action": data["minute_action"],
             "minute_recommendation": data["minute_recommendation"],
         }
+
+
+class PlanSettingsForm(forms.ModelForm):
+    """Which actions close only when the body that owns the plan signs them off."""
+
+    class Meta:
+        model = PlanSettings
+        fields = ["committee_actions_need_sign_off", "agency_actions_need_sign_off"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Save the settings"))

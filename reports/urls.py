@@ -9,6 +9,7 @@ urlpatterns: list = [
     # Papers (reports/views.py) and the coordinator's dashboard (reports/dashboard_views.py) add their paths here.
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("plan/archive/", paper_views.plan_archive, name="plan_archive"),
+    path("plan/settings/", paper_views.plan_settings, name="plan_settings"),
     path("meetings/", paper_views.meeting_list, name="meeting_list"),
     path("meetings/new/", paper_views.meeting_create, name="meeting_create"),
     path("papers/", paper_views.paper_list, name="paper_list"),

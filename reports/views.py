@@ -22,8 +22,8 @@ from .access import (
     require_paper_preparer,
     require_plan_archiver,
 )
-from .forms import IssueForm, MeetingDecisionsForm, MeetingForm, PaperForm, PlanRecordForm
-from .models import Paper, PaperPdf
+from .forms import IssueForm, MeetingDecisionsForm, MeetingForm, PaperForm, PlanRecordForm, PlanSettingsForm
+from .models import Paper, PaperPdf, PlanSettings
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -282,3 +282,15 @@ def meeting_decisions(request, pk):
             return redirect("reports:meeting_decisions", pk=paper.pk)
     context = {"paper": paper, "form": form, "partnership": partnership, **sign_off.recorded_for(paper)}
     return render(request, "reports/meeting_decisions.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_settings(request):
+    """The coordinator's settings of the plan: which actions need the meeting's sign-off to close."""
+    partnership = require_paper_preparer(request.user)  # the coordinator of a live plan
+    form = PlanSettingsForm(request.POST or None, instance=PlanSettings.objects.of(partnership))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved. They apply to actions marked complete from now on.")
+        return redirect("reports:plan_settings")
+    return render(request, "reports/plan_settings.html", {"form": form, "partnership": partnership})

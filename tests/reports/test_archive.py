@@ -149,3 +149,15 @@ def test_papers_of_an_archived_plan_are_read_but_not_prepared(client_as, coordin
     assert refused.status_code == 403 and "archived record" in refused.content.decode()
     assert client.get(reverse("reports:paper_create")).status_code == 403
     assert "Prepare a paper" not in client.get(reverse("reports:paper_list")).content.decode()
+
+
+def test_the_coordinator_sets_which_actions_need_sign_off(client_as, coordinator, member, partnership, plan):
+    from reports.models import PlanSettings
+
+    url = reverse("reports:plan_settings")
+    assert client_as(member).get(url).status_code == 403
+    assert PlanSettings.objects.of(partnership).needs_sign_off("committee")  # the default
+    response = client_as(coordinator).post(url, {"agency_actions_need_sign_off": "on"})
+    assert response.status_code == 302
+    settings = PlanSettings.objects.of(partnership)
+    assert not settings.needs_sign_off("committee") and settings.needs_sign_off("single_agency")

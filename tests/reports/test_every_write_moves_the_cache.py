@@ -319,6 +319,7 @@ WRITES = {
     "reports:paper_delete": (_paper("paper_delete"), False),
     "reports:meeting_decisions": (_meeting_decisions, False),  # a minute: recorded, shown on no cached page  # its page is gone: compared as the 404 it becomes
     "reports:paper_pdf_prepare": (_paper("paper_pdf_prepare"), False),
+    "reports:plan_settings": (_as("coordinator", "reports:plan_settings", committee_actions_need_sign_off=""), False),
     "reports:plan_archive": (_as("coordinator", "reports:plan_archive", reason="Kept as a record."), True),
     "login": (_anonymous("login", username="member", password="wrong"), False),
     "logout": (_logout, False),
