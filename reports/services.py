@@ -164,45 +164,43 @@ def plan_archive(*, partnership, actor, reason, today):
     """Make the partnership's plan an archived record as it stood at its last meeting on or before ``today``
     (or ``today`` when none is recorded): read-only, no reminders, always shown as at that day. Recorded, with its
     reason, in the partnership's history."""
-    from agencies.models import MembershipEvent, Partnership
-    from agencies.services import record_event
-
-    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    reason = _reason(reason, "archived")
-    if locked.is_archived:
-        raise ValidationError("This plan is already an archived record.")
+    locked = _locked_plan(partnership, reason, "archived", archived=False)
     meeting = Meeting.objects.filter(partnership=locked, date__lte=today).order_by("-date").first()
-    locked.archived_as_at = meeting.date if meeting else today
-    locked.archived_meeting = f"its last meeting ({meeting})" if meeting else f"the end of {papers.long_date(today)}"
-    locked.save(update_fields=["archived_as_at", "archived_meeting"])
-    record_event(
-        partnership=locked,
-        kind=MembershipEvent.Kind.PLAN_ARCHIVED,
-        actor=actor,
-        detail=f"Archived as it stood at {locked.archived_meeting}. Reason: {reason}",
-    )
-    return locked
+    shown_at = f"its last meeting ({meeting})" if meeting else f"the end of {papers.long_date(today)}"
+    detail = f"Archived as it stood at {shown_at}. Reason: {reason.strip()}"
+    return _plan_step(locked, actor, "PLAN_ARCHIVED", detail, meeting.date if meeting else today, shown_at)
 
 
 @transaction.atomic
 def plan_reopen(*, partnership, actor, reason):
     """Make an archived plan live again: progress, plan edits and reminders resume. Recorded with its reason."""
-    from agencies.models import MembershipEvent, Partnership
-    from agencies.services import record_event
+    locked = _locked_plan(partnership, reason, "reopened", archived=True)
+    detail = f"Reopened (it had been archived as it stood at {locked.archived_meeting}). Reason: {reason.strip()}"
+    return _plan_step(locked, actor, "PLAN_REOPENED", detail, None, "")
+
+
+def _locked_plan(partnership, reason, done, *, archived):
+    """The partnership, locked for the step, once the step is known to make sense and has its reason."""
+    from agencies.models import Partnership
 
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    reason = _reason(reason, "reopened")
-    if not locked.is_archived:
-        raise ValidationError("This plan is live: there is nothing to reopen.")
-    was = locked.archived_meeting
-    locked.archived_as_at, locked.archived_meeting = None, ""
+    _reason(reason, done)
+    if locked.is_archived != archived:
+        raise ValidationError(
+            "This plan is already an archived record." if locked.is_archived else "This plan is live: there is "
+            "nothing to reopen."
+        )
+    return locked
+
+
+def _plan_step(locked, actor, kind, detail, archived_as_at, archived_meeting):
+    """Archive or reopen: the partnership's two fields, and the step in its append-only history."""
+    from agencies.models import MembershipEvent
+    from agencies.services import record_event
+
+    locked.archived_as_at, locked.archived_meeting = archived_as_at, archived_meeting
     locked.save(update_fields=["archived_as_at", "archived_meeting"])
-    record_event(
-        partnership=locked,
-        kind=MembershipEvent.Kind.PLAN_REOPENED,
-        actor=actor,
-        detail=f"Reopened (it had been archived as it stood at {was}). Reason: {reason}",
-    )
+    record_event(partnership=locked, kind=MembershipEvent.Kind[kind], actor=actor, detail=detail)
     return locked
 
 
