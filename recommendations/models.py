@@ -29,11 +29,9 @@ class SourceReportQuerySet(models.QuerySet):
         if membership.is_coordinator:
             return self.filter(national | own)
         readable = Q(restricted=False)
-        if membership.role == membership.Role.MEMBER:
-            from actions.models import ActionRecommendation
-
-            owned = ActionRecommendation.objects.filter(
-                recommendation__report=models.OuterRef("pk"), action__owner_id=membership.agency_id
+        if membership.role == membership.Role.MEMBER:  # through the links' reverse name: actions sit above this app
+            owned = Recommendation.objects.filter(
+                report=models.OuterRef("pk"), action_links__action__owner_id=membership.agency_id
             )
             readable |= Q(models.Exists(owned))
         return self.filter(national | (own & readable))
