@@ -155,7 +155,7 @@ def test_the_coordinator_prepares_previews_prints_downloads_and_issues_a_paper(
 
     # The form: every field filled.
     expect(page.get_by_role("heading", level=1)).to_have_text("Prepare a paper")
-    page.get_by_label("Meeting").select_option(label=str(data.meeting))
+    page.get_by_role("combobox", name="Meeting").select_option(label=str(data.meeting))
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Purpose").fill("To advise the Chief Officers Group of progress since the last meeting.")
     page.get_by_label("Proposals").fill("Most actions are on course.\n\nTraining has slipped; see the appendix.")
