@@ -3,16 +3,16 @@ never changed, never deleted, neither one at a time nor in bulk. The refusals ar
 never something a person can do through a page.
 
 The rule is held twice. Here, every ORM path that would change or delete a stored row refuses before any SQL runs.
-On PostgreSQL, a trigger on each table (the migrations ``agencies/0007_append_only_in_the_database`` and
-``actions/0009_append_only_in_the_database``) refuses ``UPDATE`` and ``DELETE`` from anywhere: raw SQL, ``psql``, a
-path the ORM grows later. The one sanctioned delete is the audit log's retention, which runs inside ``pruning()``.
-``TRUNCATE`` is left alone: Django's test runner empties tables with it between transactional tests.
+On PostgreSQL, a trigger on each table (put there by ``refusing_trigger`` in each app's migration; the function it
+runs by ``agencies/0007_append_only_in_the_database``) refuses ``UPDATE`` and ``DELETE`` from anywhere: raw SQL,
+``psql``, a path the ORM grows later. The one sanctioned delete is the audit log's retention, which runs inside
+``pruning()``. ``TRUNCATE`` is left alone: Django's test runner empties tables with it between transactional tests.
 """
 
 import contextlib
 
 from django.core import checks
-from django.db import connections, models, transaction
+from django.db import connections, migrations, models, transaction
 
 #: The session setting (local to one transaction) that lets a prunable table's trigger pass a ``DELETE``.
 PRUNING_SETTING = "append_only.pruning"
@@ -108,3 +108,27 @@ def pruning(using):
             cursor.execute("SELECT set_config(%s, 'on', true)", [PRUNING_SETTING])
             yield
             cursor.execute("SELECT set_config(%s, 'off', true)", [PRUNING_SETTING])
+
+
+def refusing_trigger(app_label, model_name, *, prunable=False):
+    """The migration operation that puts the append-only trigger on a model's table (PostgreSQL; nothing on SQLite),
+    and takes it off when migrated back. ``prunable``: a ``DELETE`` inside ``pruning()`` passes (the audit log's
+    retention). The function it runs, ``append_only_refuse()``, is created by ``agencies/0007``."""
+
+    def table(apps, schema_editor):
+        return schema_editor.quote_name(apps.get_model(app_label, model_name)._meta.db_table)
+
+    def add(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            arguments = "'prunable'" if prunable else ""
+            schema_editor.execute(
+                f"CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {table(apps, schema_editor)} "
+                f"FOR EACH ROW EXECUTE FUNCTION append_only_refuse({arguments})",
+                params=None,
+            )
+
+    def remove(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS append_only ON {table(apps, schema_editor)}", params=None)
+
+    return migrations.RunPython(add, remove)

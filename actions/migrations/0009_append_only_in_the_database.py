@@ -3,23 +3,7 @@ every UPDATE and DELETE of their rows, whoever sends it. The function is ``agenc
 
 from django.db import migrations
 
-
-def add_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = schema_editor.quote_name(apps.get_model("actions", "ProgressUpdate")._meta.db_table)
-    schema_editor.execute(
-        f"CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION append_only_refuse()",
-        params=None,
-    )
-
-
-def remove_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = schema_editor.quote_name(apps.get_model("actions", "ProgressUpdate")._meta.db_table)
-    schema_editor.execute(f"DROP TRIGGER IF EXISTS append_only ON {table}", params=None)
+from agencies.append_only import refusing_trigger
 
 
 class Migration(migrations.Migration):
@@ -29,5 +13,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(add_trigger, remove_trigger),
+        refusing_trigger("actions", "ProgressUpdate"),
     ]

@@ -2,9 +2,11 @@
 trigger refuses every UPDATE and DELETE of their rows, whoever sends it. The audit log's trigger lets a DELETE pass
 inside ``agencies.append_only.pruning()`` (the retention of ``manage.py prune_audit``), and only there.
 
-The function is shared: ``actions/0009_append_only_in_the_database`` puts the same trigger on progress updates."""
+The function is shared: ``agencies.append_only.refusing_trigger`` puts the same trigger on every append-only table."""
 
 from django.db import migrations
+
+from agencies.append_only import refusing_trigger
 
 REFUSE = """
 CREATE OR REPLACE FUNCTION append_only_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -20,31 +22,14 @@ END;
 $$
 """
 
-TRIGGER = """
-CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {table}
-    FOR EACH ROW EXECUTE FUNCTION append_only_refuse({arguments})
-"""
-
-#: model name -> the trigger's argument ("prunable": the retention's delete may pass)
-TABLES = {"AuditEntry": "'prunable'", "MembershipEvent": ""}
+def add_function(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(REFUSE, params=None)
 
 
-def add_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(REFUSE, params=None)
-    for name, arguments in TABLES.items():
-        table = schema_editor.quote_name(apps.get_model("agencies", name)._meta.db_table)
-        schema_editor.execute(TRIGGER.format(table=table, arguments=arguments), params=None)
-
-
-def remove_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in TABLES:
-        table = schema_editor.quote_name(apps.get_model("agencies", name)._meta.db_table)
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS append_only ON {table}", params=None)
-    schema_editor.execute("DROP FUNCTION IF EXISTS append_only_refuse()", params=None)
+def remove_function(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS append_only_refuse()", params=None)
 
 
 class Migration(migrations.Migration):
@@ -53,5 +38,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(add_triggers, remove_triggers),
+        migrations.RunPython(add_function, remove_function),
+        refusing_trigger("agencies", "AuditEntry", prunable=True),
+        refusing_trigger("agencies", "MembershipEvent"),
     ]

@@ -4,25 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-def add_trigger(apps, schema_editor):
-    """Meeting decisions are append-only in the database too (PostgreSQL): ``agencies/0007``'s trigger refuses every
-    UPDATE and DELETE of their rows."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = schema_editor.quote_name(apps.get_model("reports", "MeetingDecision")._meta.db_table)
-    schema_editor.execute(
-        f"CREATE TRIGGER append_only BEFORE UPDATE OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION append_only_refuse()",
-        params=None,
-    )
-
-
-def remove_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    table = schema_editor.quote_name(apps.get_model("reports", "MeetingDecision")._meta.db_table)
-    schema_editor.execute(f"DROP TRIGGER IF EXISTS append_only ON {table}", params=None)
+from agencies.append_only import refusing_trigger
 
 
 class Migration(migrations.Migration):
@@ -162,5 +144,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(add_trigger, remove_trigger),
+        refusing_trigger("reports", "MeetingDecision"),  # append-only in the database too (PostgreSQL)
     ]
