@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -68,19 +69,19 @@ class ActionListView(FilterView):
         def body_context():
             return super(ActionListView, self).get(request, *args, **kwargs).context_data
 
-        understood = parameter_names(ActionFilter)
-        keep = request.GET.copy()
-        keep.pop("page", None)
-        keep.pop("sort", None)
         query = cache_query(
             ActionFilter, request.GET, partnership=self.partnership, as_at=self.as_at.day, request=request
         )
-        partnership = self.partnership if query is not None else None  # a query not worth keeping is built
-        parts = [today, self.as_at.day, query, SourceReport.objects.visibility_key(request.user)]
+        if query is None:  # a search, or a value the form refuses: answered by the database each time, not kept
+            body = render_to_string(self.template_name, body_context())
+        else:
+            parts = [today, self.as_at.day, query, SourceReport.objects.visibility_key(request.user)]
+            body = rendered(self.partnership, self.template_name, parts, body_context)
+        filters = parameter_names(ActionFilter) - {"sort"}  # the as-at control keeps the filters, not the order
         context = {
-            "body": rendered(partnership, self.template_name, parts, body_context),
+            "body": body,
             "as_at": self.as_at,
-            "as_at_keep": [(key, value) for key, values in keep.lists() if key in understood for value in values],
+            "as_at_keep": [(key, value) for key, values in request.GET.lists() if key in filters for value in values],
         }
         return render(request, "actions/action_list.html", context)
 
