@@ -29,7 +29,7 @@ def home(request):
     """Each role lands on its own page: a member on My actions, the coordinator and readers on the dashboard."""
     name = landing_url_name(request.user)
     partnership = partnership_of(request.user)
-    day = opening_day(partnership, timezone.localdate()) if name == "reports:dashboard" and partnership else None
+    day = opening_day(partnership) if name == "reports:dashboard" else None
     return redirect(f"{reverse(name)}?as_at={day.isoformat()}" if day else reverse(name))
 
 

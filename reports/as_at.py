@@ -55,10 +55,6 @@ class AsAt:
     def value(self):
         return self.day.isoformat() if self.day else ""
 
-    @property
-    def query(self):
-        """``as_at=...`` to carry the day into links to other as-at pages, or "" for today."""
-        return f"as_at={self.value}" if self.day else ""
 
 
 #: The pages that show the plan as at a day (``?as_at=``): a link to one of them from a page about the past keeps
@@ -219,7 +215,7 @@ def decision_counts(partnership, day=None):
     }
 
 
-def opening_day(partnership, today):
+def opening_day(partnership):
     """The day a partnership's pages open at: an archived plan's day (its last meeting), else today (None). A plan
     is archived by a recorded decision (``reports.services.plan_archive``), never guessed from how quiet it is."""
     return partnership.archived_as_at if partnership is not None else None
