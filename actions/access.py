@@ -18,14 +18,14 @@ def can_manage_plan(user):
 def can_update_some_actions(user):
     """Members and coordinators record progress (on their agency's actions, or all); readers do not."""
     membership = membership_of(user)
-    return bool(membership and not membership.is_reader and not membership.agency.partnership.is_archived)
+    return bool(membership and not membership.is_reader) and not plan_is_archived(user)
 
 
 def updatable_actions(user):
     """The actions a user may record progress on: their agency's, or all of the partnership's for a coordinator."""
     membership = membership_of(user)
     actions = Action.objects.for_user(user)
-    if membership is None or membership.is_reader or membership.agency.partnership.is_archived:
+    if membership is None or membership.is_reader or plan_is_archived(user):
         return actions.none()
     if membership.is_coordinator:
         return actions

@@ -75,7 +75,7 @@ def can_update_for_agency(user, agency):
     membership = membership_of(user)
     if membership is None or agency.partnership_id != membership.agency.partnership_id:
         return False
-    if membership.agency.partnership.is_archived:
+    if plan_is_archived(user):
         return False
     if membership.is_coordinator:
         return True
