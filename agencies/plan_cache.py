@@ -2,11 +2,11 @@
 
 A page whose content is the whole plan (the dashboard, My actions, the bulk-update sheet) is rendered once per
 *version* of the partnership's plan and served from the cache until the plan changes. The version is read from the
-database on every request (one indexed query): the newest ``PlanChange`` of the partnership and the newest national
-one. Those marks are written by signal handlers (``reports.apps``: every model a plan page reads) inside the
-transaction of the change itself, so a page can never be served from a version older than a change committed
-before the request started. Cached values live in the process's own memory (``CACHES["plan"]``); two servers
-each keep their own copy, and both see the same versions.
+database on every request (one query): the partnership's ``PlanVersion`` counter and the national one. Every change
+increments its plan's counter inside its own transaction (``mark_changed``, called by the signal handlers of
+``reports.plan_changes``), holding that row's lock until it commits: versions follow the order in which changes
+commit, so a page is never kept under a version that a change committed before it does not show. Cached values live
+in ``CACHES["plan"]``: each process's memory by default, or a cache all servers share (``CACHE_URL``).
 
 Only what is the same for every reader of the partnership may be cached here: no CSRF token, no user name, nothing
 rendered with the request.
