@@ -4,8 +4,8 @@ version moved.
 
 A save or a delete of any of these, through a service, a form, the admin or a fixture, increments the plan's version
 (``mark_changed``) in the same transaction. Writes that bypass model signals (``QuerySet.update``,
-``bulk_create``, SQL) must call ``mark_changed`` themselves: ``action_set_recommendations`` needs none (it saves every link it keeps), and
-``generate_scale_data`` marks each partnership it fills.
+``bulk_create``, SQL) must call ``mark_changed`` themselves: ``action_set_recommendations`` needs none (it saves
+every link it keeps), and ``generate_scale_data`` marks each partnership it fills.
 """
 
 from operator import attrgetter
