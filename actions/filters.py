@@ -225,6 +225,72 @@ def cache_query(filterset_class, data, **kwargs):
     return parts
 
 
+#: What ``quick_cache_query`` reads without the form: each choice filter's values, the filters chosen by id (a
+#: model's primary key), those given as a day, and the sort orders.
+_PLAIN_CHOICES = {
+    "level": frozenset(Action.Level.values),
+    "status": frozenset(Status.values),
+    "rag": frozenset(Rag.values),
+}
+_ID_FILTERS = ("owner", "recommendation", "report", "theme")
+_DAY_PARAMETERS = ("due_after", "due_before", "not_updated_since")
+_SORT_ORDERS = frozenset(
+    order for param in ActionFilter.base_filters["sort"].param_map for order in (param, f"-{param}")
+)
+
+
+def quick_cache_query(data):
+    """``cache_query(ActionFilter, data, ...)`` for a query whose every value is written as the form writes it back
+    (none, a choice, an id, an ISO day, sort orders), read from the parameters alone: without building the filter
+    set, which copies every filter and field of it on each request. ``None`` when it cannot tell (a search, a value
+    written otherwise, or one the form refuses): then ``cache_query`` decides.
+
+    An id is not looked up here, so the answer is a key to *look up* a list under, never to keep one under: a list
+    is kept only once ``cache_query`` has accepted the same query (``actions.views.ActionListView``), so an id it
+    would refuse (another partnership's agency, a report the reader does not read) finds nothing under this key."""
+    get = data.get
+    page = get("page", "1")
+    if page != "last" and not (page.isascii() and page.isdigit()):
+        return None
+    if get("q", "").strip():
+        return None
+    values = {}
+    for name, choices in _PLAIN_CHOICES.items():
+        values[name] = get(name, "")
+        if values[name] and values[name] not in choices:
+            return None
+    for name in _ID_FILTERS:
+        values[name] = get(name, "")
+        if values[name] and not (values[name].isascii() and values[name].isdigit() and values[name][0] != "0"):
+            return None
+    days = {name: _plain_day(get(name, "")) for name in _DAY_PARAMETERS}
+    if None in days.values():
+        return None
+    values["not_updated_since"] = days["not_updated_since"]
+    if days["due_after"] or days["due_before"]:
+        values["due"] = f"{days['due_after']},{days['due_before']}"
+    overdue = get("overdue", "").lower()
+    if overdue not in ("", "false", "on", "true"):
+        return None
+    values["overdue"] = "True" if overdue in ("on", "true") else ""
+    values["sort"] = get("sort", "")
+    if values["sort"] and not set(values["sort"].split(",")) <= _SORT_ORDERS:
+        return None
+    parts = [("page", page if page == "last" else str(int(page)))]
+    return parts + [(name, value) for name, value in sorted(values.items()) if value]
+
+
+def _plain_day(value):
+    """An ISO day as the form writes it back (``""``: none), or ``None`` when it is written any other way."""
+    if not value:
+        return ""
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        return None
+    return value if day.isoformat() == value else None
+
+
 def _key_value(value):
     if isinstance(value, list | tuple):
         return ",".join(_key_value(item) for item in value)

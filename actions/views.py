@@ -10,7 +10,7 @@ from django_filters.views import FilterView
 
 from agencies import audit
 from agencies.access import landing_url_name, membership_of, partnership_of, require_coordinator, require_plan_manager
-from agencies.plan_cache import rendered
+from agencies.plan_cache import cached, rendered
 from recommendations.models import ApplicabilityDecision, SourceReport
 from reports.as_at import actions_as_they_stood, opening_day, read_as_at
 from reports.history import end_of_day
@@ -18,7 +18,7 @@ from reports.member_lists import my_actions_page
 from reports.sign_off import sign_off_as_at
 
 from .access import can_update_action, get_action_for_user
-from .filters import ActionFilter, cache_query, parameter_names
+from .filters import ActionFilter, cache_query, parameter_names, quick_cache_query
 from .forms import ActionPlanForm, ProgressForm
 from .models import Action, ProgressUpdate
 from .services import ConflictError, action_create, action_record_progress, action_update_plan
@@ -51,6 +51,14 @@ def my_actions(request):
     return render(request, "actions/my_actions.html", {"body": body, "agency": agency})
 
 
+class _NotKeptHere(Exception):
+    """A query looked up under its quick key that ``cache_query`` answers otherwise (``query``; ``None``: not kept)."""
+
+    def __init__(self, query):
+        super().__init__(query)
+        self.query = query
+
+
 class ActionListView(FilterView):
     """The partnership's actions, filtered, sorted and paged. Below its "as at" control the page is the same for
     every reader of the partnership asking the same query, so that part is rendered once per version of the plan,
@@ -66,17 +74,7 @@ class ActionListView(FilterView):
         today = timezone.localdate()
         self.as_at = read_as_at(request, self.partnership, today)
 
-        def body_context():
-            return super(ActionListView, self).get(request, *args, **kwargs).context_data
-
-        query = cache_query(
-            ActionFilter, request.GET, partnership=self.partnership, as_at=self.as_at.day, request=request
-        )
-        if query is None:  # a search, or a value the form refuses: answered by the database each time, not kept
-            body = render_to_string(self.template_name, body_context())
-        else:
-            parts = [today, self.as_at.day, query, SourceReport.objects.visibility_key(request.user)]
-            body = rendered(self.partnership, self.template_name, parts, body_context)
+        body = self.body(request, today)
         filters = parameter_names(ActionFilter) - {"sort"}  # the as-at control keeps the filters, not the order
         context = {
             "body": body,
@@ -84,6 +82,39 @@ class ActionListView(FilterView):
             "as_at_keep": [(key, value) for key, values in request.GET.lists() if key in filters for value in values],
         }
         return render(request, "actions/action_list.html", context)
+
+    def body(self, request, today):
+        """The list below the as-at control: from the plan cache under its query, or built. A query written plainly
+        is looked up by its parameters alone (``quick_cache_query``); the filter set is built only to check a query
+        before its list is kept (``cache_query``), or to answer one that is not kept (a search, a refused value)."""
+        filterset_kwargs = {"partnership": self.partnership, "as_at": self.as_at.day, "request": request}
+        visibility = SourceReport.objects.visibility_key(request.user)
+
+        def build():
+            context = super(ActionListView, self).get(request).context_data
+            return render_to_string(self.template_name, context)
+
+        def keyed(query):
+            return [today, self.as_at.day, query, visibility]
+
+        quick = quick_cache_query(request.GET)
+        if quick is None:
+            query = cache_query(ActionFilter, request.GET, **filterset_kwargs)
+        else:
+
+            def checked():  # kept under the quick key only when it is the query cache_query accepts
+                accepted = cache_query(ActionFilter, request.GET, **filterset_kwargs)
+                if accepted != quick:
+                    raise _NotKeptHere(accepted)
+                return build()
+
+            try:
+                return cached(self.partnership, self.template_name, keyed(quick), checked)
+            except _NotKeptHere as refused:
+                query = refused.query
+        if query is None:  # a search, or a value the form refuses: answered by the database each time, not kept
+            return build()
+        return cached(self.partnership, self.template_name, keyed(query), build)
 
     def get_queryset(self):
         user = self.request.user
