@@ -4,23 +4,34 @@
 loaded with them) and the last meeting, and hands their states to the one summary engine (``reports.summary``):
 the figures here are the figures of My actions, the reminders and the papers. The list links use the action
 list's own filter names (``actions/filters.py``).
+
+The live plan's actions are read as values (``Row``), not model objects: the page shows few of them (those due
+soon) and counts all of them, so a model object per action and per owner would be most of what a large plan's
+first view costs.
 """
 
 import datetime
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django.db.models import F
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 
 from actions.models import OVERDUE_BANDS, Action
+from actions.ordering import display_reference
+from actions.rag import Rag
 from actions.states import ActionState, due_soon_days
+from actions.status import percent_display
 from agencies.access import partnership_of
 from recommendations.models import SourceReport
 from reports.models import Meeting
 
 from . import charts
 from .as_at import actions_as_they_stood, decision_counts
+from .as_at import on_day as keep_day
 from .summary import OVERLAP_NOTE, Summary, classify, summarise, summarise_by
 
 NO_REPORT = "Not linked to a report"
@@ -30,6 +41,65 @@ def actions_list_url(**params):
     """A link into the action list with its URL filters, e.g. ``actions_list_url(owner=3, overdue="on")``."""
     query = urlencode({key: value for key, value in params.items() if value is not None})
     return f"{reverse('actions:list')}?{query}" if query else reverse("actions:list")
+
+
+#: What the dashboard reads of each live action (``for_summary`` adds ``rag`` and ``last_update``).
+FIELDS = (
+    "pk",
+    "reference",
+    "owner_id",
+    "description",
+    "status",
+    "percent_complete",
+    "due_date",
+    "created_at",
+    "rag",
+    "last_update",
+)
+
+
+@dataclass(slots=True)
+class Row:
+    """One live action as the dashboard reads it: what ``ActionState.of`` and the "due soon" table need."""
+
+    pk: int
+    reference: str
+    owner_id: int
+    description: str
+    status: str
+    percent_complete: int | None
+    due_date: datetime.date | None
+    created_at: datetime.datetime
+    rag: str
+    last_update: datetime.datetime | None
+    owner: object = None  # the owner's pk, name and short name
+
+    def get_absolute_url(self):
+        return reverse("actions:detail", args=[self.pk])
+
+    @property
+    def display_reference(self):
+        return display_reference(self.reference)
+
+    @property
+    def percent_display(self):
+        return percent_display(self.percent_complete)
+
+
+def _rows(live):
+    """The live actions as ``Row`` values, each owner read with them once (one query)."""
+    owners = {}
+    rows = {}
+    for *values, owner_name, owner_short_name in live.values_list(*FIELDS, "owner__name", "owner__short_name"):
+        row = Row(*values)
+        owner = owners.get(row.owner_id)
+        if owner is None:
+            owner = owners[row.owner_id] = SimpleNamespace(
+                pk=row.owner_id, name=owner_name, short_name=owner_short_name
+            )
+        row.owner = owner
+        rows[row.pk] = row
+    return rows
 
 
 @dataclass
@@ -96,6 +166,36 @@ def overdue_band_url(today, low, high):
     return actions_list_url(overdue="on", due_after=after, due_before=before, sort="due")
 
 
+@dataclass(frozen=True, slots=True)
+class DueSoonLine:
+    """One row of the "due soon" table, its text worked out here: a tag or filter per cell of every row cost the
+    template more than the rest of the page. Each cell as the action table prints it (``action_row.html``)."""
+
+    url: str  # the action's page, on the page's day
+    reference: str
+    description: str  # its first 20 words
+    owner: str
+    due: str
+    days: int
+    percent: str
+    rag: str
+    rag_label: str
+
+    @classmethod
+    def of(cls, action, days, as_at=None):
+        return cls(
+            url=keep_day(action.get_absolute_url(), as_at),
+            reference=action.display_reference,
+            description=Truncator(action.description).words(20, truncate=" …"),
+            owner=action.owner.short_name,
+            due=date_format(action.due_date, "j M Y"),
+            days=days,
+            percent=action.percent_display,
+            rag=action.rag,
+            rag_label=Rag(action.rag).label,
+        )
+
+
 @dataclass
 class Dashboard:
     today: datetime.date
@@ -108,6 +208,7 @@ class Dashboard:
     stale: list  # actions with no update since the last meeting
     stale_url: str
     upcoming: list  # (action, days until due), soonest first
+    upcoming_lines: list  # the same as the "due soon" table prints them (``DueSoonLine``)
     soon_days: int
     without_member: list = field(default_factory=list)  # agencies owning open actions with no active member
     overlap_note: str = OVERLAP_NOTE
@@ -125,12 +226,13 @@ def build_dashboard(user, today, *, as_at=None):
     partnership = partnership_of(user)
     scope = Action.objects.for_user(user)
     live = scope.for_summary(as_at or today).order_by("due_date", "sort_key")
-    if as_at:
+    if as_at:  # the past: the live objects wound back (``reports.as_at``)
         today = as_at
-        live = sorted(actions_as_they_stood(live, partnership, as_at), key=_by_due_date)
+        actions = {a.pk: a for a in sorted(actions_as_they_stood(live, partnership, as_at), key=_by_due_date)}
+    else:
+        actions = _rows(live)
     meeting = Meeting.objects.last_for(partnership, today)
     since = meeting.started_at if meeting else None
-    actions = {a.pk: a for a in live}
     report_ids = scope.report_ids()
     # each action's place in the lists worked out once, then counted for all actions, its reports and its agency
     states = classify(
@@ -155,6 +257,7 @@ def build_dashboard(user, today, *, as_at=None):
         stale=[actions[pk] for pk in overall.not_updated],
         stale_url=actions_list_url(not_updated_since=meeting.date.isoformat(), sort="due") if meeting else "",
         upcoming=[(actions[pk], days) for pk, days in overall.due_soon],
+        upcoming_lines=[DueSoonLine.of(actions[pk], days, as_at) for pk, days in overall.due_soon],
         soon_days=due_soon_days(),
         without_member=list(Action.objects.for_user(user).owners_without_active_member()),  # now, whatever the day
         status_chart=charts.for_every_width(
