@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from django.db.models import BooleanField, ExpressionWrapper, F, FilteredRelation, Q, Subquery
 from django.urls import Resolver404, resolve
 
 from actions.models import ActionRecommendation
@@ -56,7 +57,6 @@ class AsAt:
         return self.day.isoformat() if self.day else ""
 
 
-
 #: The pages that show the plan as at a day (``?as_at=``): a link to one of them from a page about the past keeps
 #: that day (``on_day``); links to any other page (papers, people, settings) are about now and stay as they are.
 AS_AT_PAGES = frozenset(
@@ -95,9 +95,32 @@ def read_as_at(request, partnership, today):
             as_at.day, as_at.error = _day_shown(raw, day, today)
     if partnership is not None and partnership.is_archived:
         _archived(as_at, partnership)
-    as_at.last_meeting = Meeting.objects.last_for(partnership, today)
-    as_at.links = _quick_links(partnership, as_at)
+    as_at.last_meeting, issued = _last_meeting_and_issued_papers(partnership, today)
+    as_at.links = _quick_links(as_at, issued)
     return as_at
+
+
+def _last_meeting_and_issued_papers(partnership, today):
+    """(``Meeting.objects.last_for(partnership, today)``, [(meeting, as-at day) of each issued paper of the
+    partnership, the latest as-at day first]), in one query: the partnership's meetings that are the last one or
+    have an issued paper, once per issued paper."""
+    if partnership is None:
+        return None, []
+    last = Meeting.objects.filter(partnership=partnership, date__lt=today).order_by("-date").values("pk")[:1]
+    is_last = Q(pk=Subquery(last))
+    issued = Q(papers__status=Paper.Status.ISSUED, papers__partnership=partnership)
+    meetings = list(
+        Meeting.objects.filter(partnership=partnership)
+        .annotate(
+            issued=FilteredRelation("papers", condition=issued),
+            paper_as_at=F("issued__as_at"),
+            is_last=ExpressionWrapper(is_last, output_field=BooleanField()),
+        )
+        .filter(is_last | Q(issued__isnull=False))
+        .order_by(F("paper_as_at").desc(nulls_last=True))
+    )
+    last_meeting = next((meeting for meeting in meetings if meeting.is_last), None)
+    return last_meeting, [(meeting, meeting.paper_as_at) for meeting in meetings if meeting.paper_as_at is not None]
 
 
 def _archived(as_at, partnership):
@@ -121,17 +144,14 @@ def _day_shown(raw, day, today):
     return (day if day < today else None), ""
 
 
-def _quick_links(partnership, as_at):
+def _quick_links(as_at, issued):
     if as_at.is_archived:  # its "today" is the day it was archived as at
         days = [(f"The archived record ({long_date(as_at.archived_as_at)})", as_at.archived_as_at)]
     else:
         days = [("Today", None)]
     if as_at.last_meeting:
         days.append((f"Last meeting ({as_at.last_meeting})", as_at.last_meeting.date))
-    if partnership is not None:
-        issued = Paper.objects.issued().filter(partnership=partnership).without_bodies().select_related("meeting")
-        issued = issued.order_by("-as_at")
-        days += [(f"Paper for the {paper.meeting} (as at {long_date(paper.as_at)})", paper.as_at) for paper in issued]
+    days += [(f"Paper for the {meeting} (as at {long_date(day)})", day) for meeting, day in issued]
     seen, links = set(), []
     for label, day in days:
         if day not in seen and (day is None or day < as_at.today):

@@ -23,7 +23,7 @@ LIST = reverse("actions:list")
 
 #: Session, user (with membership, agency and partnership), the plan's version, the as-at control's last meeting
 #: and issued papers: the same for 5 actions as for 500.
-SERVED_QUERIES = 5
+SERVED_QUERIES = 4
 
 
 def plain_queries(agency, recommendation, theme):
