@@ -7,11 +7,12 @@ as it stands.
 """
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.db.models import BooleanField, ExpressionWrapper, F, FilteredRelation, Q, Subquery
+from django.db import connection
 from django.urls import Resolver404, resolve
 
 from actions.models import ActionRecommendation
@@ -103,24 +104,30 @@ def read_as_at(request, partnership, today):
 def _last_meeting_and_issued_papers(partnership, today):
     """(``Meeting.objects.last_for(partnership, today)``, [(meeting, as-at day) of each issued paper of the
     partnership, the latest as-at day first]), in one query: the partnership's meetings that are the last one or
-    have an issued paper, once per issued paper."""
+    have an issued paper, once per issued paper. Every page with the as-at control asks, so the query is written
+    once (``_links_sql``) rather than compiled from a queryset on each request."""
     if partnership is None:
         return None, []
-    last = Meeting.objects.filter(partnership=partnership, date__lt=today).order_by("-date").values("pk")[:1]
-    is_last = Q(pk=Subquery(last))
-    issued = Q(papers__status=Paper.Status.ISSUED, papers__partnership=partnership)
-    meetings = list(
-        Meeting.objects.filter(partnership=partnership)
-        .annotate(
-            issued=FilteredRelation("papers", condition=issued),
-            paper_as_at=F("issued__as_at"),
-            is_last=ExpressionWrapper(is_last, output_field=BooleanField()),
-        )
-        .filter(is_last | Q(issued__isnull=False))
-        .order_by(F("paper_as_at").desc(nulls_last=True))
-    )
+    params = {"partnership": partnership.pk, "today": today, "issued": Paper.Status.ISSUED}
+    meetings = list(Meeting.objects.raw(_links_sql(), params))
     last_meeting = next((meeting for meeting in meetings if meeting.is_last), None)
     return last_meeting, [(meeting, meeting.paper_as_at) for meeting in meetings if meeting.paper_as_at is not None]
+
+
+@functools.cache
+def _links_sql():
+    meeting, paper = (connection.ops.quote_name(model._meta.db_table) for model in (Meeting, Paper))
+    last = (
+        f"(SELECT latest.id FROM {meeting} latest WHERE latest.partnership_id = %(partnership)s "  # noqa: S608 - a model's table
+        "AND latest.date < %(today)s ORDER BY latest.date DESC LIMIT 1)"
+    )
+    return (
+        f"SELECT m.id, m.partnership_id, m.body, m.date, m.title, p.as_at AS paper_as_at, m.id = {last} AS is_last "  # noqa: S608 - models' tables
+        f"FROM {meeting} m LEFT OUTER JOIN {paper} p ON p.meeting_id = m.id AND p.partnership_id = %(partnership)s "
+        "AND p.status = %(issued)s "
+        f"WHERE m.partnership_id = %(partnership)s AND (p.id IS NOT NULL OR m.id = {last}) "
+        "ORDER BY p.as_at IS NULL, p.as_at DESC"
+    )
 
 
 def _archived(as_at, partnership):
