@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from agencies.models import Membership
 from tests.factories import (
@@ -12,6 +13,12 @@ from tests.factories import (
     SourceReportFactory,
 )
 from tests.oidc_provider import oidc_provider, sso_on  # noqa: F401 - the local OpenID Connect provider's fixtures
+
+
+@pytest.fixture
+def today():
+    """The day the test runs, read once: a suite that runs past midnight does not give one test two days."""
+    return timezone.localdate()
 
 
 @pytest.fixture

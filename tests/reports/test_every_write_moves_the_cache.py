@@ -18,7 +18,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, get_commands
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from actions.models import Action, Status
 from agencies.models import Membership
@@ -32,36 +31,36 @@ from tests.reports.test_plan_cache import without_tokens
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 REQUEST_ID = re.compile(r"<code>[0-9a-f]{32}</code>")
 
 
-def days(n):
-    return (TODAY + datetime.timedelta(days=n)).isoformat()
+def days(world, n):
+    return (world["today"] + datetime.timedelta(days=n)).isoformat()
 
 
 @pytest.fixture
-def world(partnership, agency, other_agency, member, other_agency_member, coordinator, reader, recommendation):
+def world(partnership, agency, other_agency, member, other_agency_member, coordinator, reader, recommendation, today):
     police = AgencyFactory(partnership=partnership, name="Police Scotland", short_name="Police", slug="police")
     actions = {
         "sw": ActionFactory(owner=agency, reference="SW-1", description="Audit referral handling",
-                            due_date=TODAY - datetime.timedelta(days=3), recommendations=[recommendation]),
+                            due_date=today - datetime.timedelta(days=3), recommendations=[recommendation]),
         "health": ActionFactory(owner=other_agency, reference="H-1", description="Train health visitors",
-                                due_date=TODAY + datetime.timedelta(days=60), recommendations=[recommendation]),
+                                due_date=today + datetime.timedelta(days=60), recommendations=[recommendation]),
         "police": ActionFactory(owner=police, reference="P-1", description="Joint interview protocol",
-                                due_date=TODAY + datetime.timedelta(days=20), recommendations=[recommendation]),
+                                due_date=today + datetime.timedelta(days=20), recommendations=[recommendation]),
     }  # fmt: skip
-    meeting = MeetingFactory(partnership=partnership, date=TODAY - datetime.timedelta(days=40))
-    paper = draft_paper(partnership, coordinator, recommendation, meeting)
+    meeting = MeetingFactory(partnership=partnership, date=today - datetime.timedelta(days=40))
+    paper = draft_paper(partnership, coordinator, recommendation, meeting, today)
     admin = UserFactory(username="ada", is_staff=True, is_superuser=True)
     return {
         "partnership": partnership, "agency": agency, "other_agency": other_agency, "police": police,
         "member": member, "other_member": other_agency_member, "coordinator": coordinator, "reader": reader,
         "admin": admin, "recommendation": recommendation, "actions": actions, "meeting": meeting, "paper": paper,
+        "today": today,
     }  # fmt: skip
 
 
-def draft_paper(partnership, coordinator, recommendation, meeting):
+def draft_paper(partnership, coordinator, recommendation, meeting, today):
     return paper_services.paper_create(
         partnership=partnership,
         created_by=coordinator,
@@ -73,9 +72,9 @@ def draft_paper(partnership, coordinator, recommendation, meeting):
         recommendation="The Chief Officers Group is asked to note the contents of this report.",
         prepared_by_name="Susan Taylor",
         prepared_by_role="Chair of Child Protection Committee",
-        signed_on=TODAY - datetime.timedelta(days=2),
-        period_start=TODAY - datetime.timedelta(days=39),
-        as_at=TODAY,
+        signed_on=today - datetime.timedelta(days=2),
+        period_start=today - datetime.timedelta(days=39),
+        as_at=today,
     )
 
 
@@ -128,7 +127,7 @@ def _progress(world, made):
 def _create(world, made):
     data = {
         "reference": "NEW-1", "owner": world["agency"].pk, "level": "single_agency",
-        "description": "A new action", "timescale_text": "", "due_date": days(-1),
+        "description": "A new action", "timescale_text": "", "due_date": days(world, -1),
         "recommendations": [world["recommendation"].pk], "primary": "",
     }  # fmt: skip
     return made["coordinator"].post(reverse("actions:create"), data)
@@ -212,7 +211,7 @@ def _load_confirm(world, made):
 
 def _decision(world, made):
     rec = world["recommendation"]
-    data = {"decision": "adapt", "reason": "Scottish guidance instead.", "decided_on": days(-1)}
+    data = {"decision": "adapt", "reason": "Scottish guidance instead.", "decided_on": days(world, -1)}
     return made["coordinator"].post(reverse("recommendations:decision", args=[rec.report.slug, rec.reference]), data)
 
 
@@ -225,7 +224,7 @@ def _own_report(world, made):
 
 
 def _meeting_create(world, made):
-    data = {"body": "cog", "date": days(-1), "title": "Chief Officers Group"}
+    data = {"body": "cog", "date": days(world, -1), "title": "Chief Officers Group"}
     return made["coordinator"].post(reverse("reports:meeting_create"), data)
 
 
@@ -233,7 +232,7 @@ def _paper_data(world, **overrides):
     data = {
         "meeting": world["meeting"].pk, "title": "Progress", "purpose": "To advise.", "proposals": "Text.",
         "recommendation": "Note.", "prepared_by_name": "Susan Taylor", "prepared_by_role": "Chair",
-        "signed_on": days(-2), "reports": [world["recommendation"].report.pk], "as_at": days(0),
+        "signed_on": days(world, -2), "reports": [world["recommendation"].report.pk], "as_at": days(world, 0),
     }  # fmt: skip
     data.update(overrides)
     return data
@@ -317,7 +316,10 @@ WRITES = {
     "reports:paper_regenerate": (_regenerate_after_progress, True),
     "reports:paper_issue": (_paper("paper_issue", confirm="on"), True),
     "reports:paper_delete": (_paper("paper_delete"), False),
-    "reports:meeting_decisions": (_meeting_decisions, False),  # a minute: recorded, shown on no cached page  # its page is gone: compared as the 404 it becomes
+    "reports:meeting_decisions": (
+        _meeting_decisions,
+        False,
+    ),  # a minute: recorded, shown on no cached page  # its page is gone: compared as the 404 it becomes
     "reports:paper_pdf_prepare": (_paper("paper_pdf_prepare"), False),
     "reports:plan_settings": (_as("coordinator", "reports:plan_settings", committee_actions_need_sign_off=""), False),
     "reports:plan_archive": (_as("coordinator", "reports:plan_archive", reason="Kept as a record."), True),
@@ -348,7 +350,7 @@ def test_after_every_write_each_cached_page_as_served_equals_a_fresh_render(
     if name == "reports:paper_delete":
         assert not Paper.objects.filter(pk=world["paper"].pk).exists()
         world["paper"] = draft_paper(
-            world["partnership"], world["coordinator"], world["recommendation"], world["meeting"]
+            world["partnership"], world["coordinator"], world["recommendation"], world["meeting"], world["today"]
         )
         before = None
     for client in made.values():
@@ -406,7 +408,7 @@ def _scale_data(world):
 
 
 def _reminders(world):
-    ActionFactory(owner=world["agency"], reference="SOON-1", due_date=TODAY + datetime.timedelta(days=5))
+    ActionFactory(owner=world["agency"], reference="SOON-1", due_date=world["today"] + datetime.timedelta(days=5))
     call_command("send_action_reminders", stdout=io.StringIO())
 
 

@@ -7,7 +7,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from actions.models import Status
 from actions.services import ProgressChange, action_record_progress
@@ -17,7 +16,6 @@ from reports.sign_off import Outcome, meeting_decisions_record, proposed_action_
 from tests.factories import ActionFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 def complete(action, author):
@@ -26,25 +24,25 @@ def complete(action, author):
     action.refresh_from_db()
 
 
-def issued_paper(partnership, coordinator, report, meeting):
+def issued_paper(partnership, coordinator, report, meeting, today):
     paper = services.paper_create(
         partnership=partnership, created_by=coordinator, reports=[report], meeting=meeting, title="Progress",
         purpose="To advise.", proposals="Text.", recommendation="Note.", prepared_by_name="Susan Taylor",
-        prepared_by_role="Chair", signed_on=TODAY, as_at=TODAY,
+        prepared_by_role="Chair", signed_on=today, as_at=today,
     )  # fmt: skip
     return services.paper_issue(paper=paper, issued_by=coordinator)
 
 
 @pytest.fixture
-def world(partnership, agency, other_agency, member, coordinator, recommendation):
+def world(partnership, agency, other_agency, member, coordinator, recommendation, today):
     signed = ActionFactory(owner=agency, reference="LR-1", description="Chronologies shared", level="committee",
                            recommendations=[recommendation])  # fmt: skip
     refused = ActionFactory(owner=agency, reference="LR-2", description="Threshold reviewed", level="committee",
                             recommendations=[recommendation])  # fmt: skip
     complete(signed, member)
     complete(refused, member)
-    meeting = MeetingFactory(partnership=partnership, date=TODAY)
-    paper = issued_paper(partnership, coordinator, recommendation.report, meeting)
+    meeting = MeetingFactory(partnership=partnership, date=today)
+    paper = issued_paper(partnership, coordinator, recommendation.report, meeting, today)
     return {"signed": signed, "refused": refused, "paper": paper, "meeting": meeting}
 
 
@@ -75,15 +73,15 @@ def test_a_member_may_not_record_decisions(client_as, member, world):
     assert client_as(member).get(reverse("reports:meeting_decisions", args=[world["paper"].pk])).status_code == 403
 
 
-def test_a_refusal_needs_a_reason_and_nothing_is_recorded_without(coordinator, world):
+def test_a_refusal_needs_a_reason_and_nothing_is_recorded_without(coordinator, world, today):
     with pytest.raises(ValidationError):
-        meeting_decisions_record(paper=world["paper"], recorded_by=coordinator, today=TODAY,
+        meeting_decisions_record(paper=world["paper"], recorded_by=coordinator, today=today,
                                  outcomes=[Outcome(world["refused"].pk, False, " ")])  # fmt: skip
     assert not MeetingDecision.objects.exists()
 
 
-def test_decisions_are_append_only(coordinator, world):
-    (decision,) = meeting_decisions_record(paper=world["paper"], recorded_by=coordinator, today=TODAY,
+def test_decisions_are_append_only(coordinator, world, today):
+    (decision,) = meeting_decisions_record(paper=world["paper"], recorded_by=coordinator, today=today,
                                            outcomes=[Outcome(world["signed"].pk, True)])  # fmt: skip
     with pytest.raises(TypeError):
         decision.delete()
@@ -92,32 +90,32 @@ def test_decisions_are_append_only(coordinator, world):
 
 
 def test_the_next_paper_reports_the_decisions_and_a_page_before_them_shows_the_action_open(
-    client_as, partnership, coordinator, recommendation, world
+    client_as, partnership, coordinator, recommendation, world, today
 ):
     meeting_decisions_record(
-        paper=world["paper"], recorded_by=coordinator, today=TODAY,
+        paper=world["paper"], recorded_by=coordinator, today=today,
         outcomes=[Outcome(world["signed"].pk, True), Outcome(world["refused"].pk, False, "Not evidenced.")],
         minute="Asked for a report at the next meeting.",
     )  # fmt: skip
-    following = MeetingFactory(partnership=partnership, date=TODAY + datetime.timedelta(days=60))
+    following = MeetingFactory(partnership=partnership, date=today + datetime.timedelta(days=60))
     draft = services.paper_create(
         partnership=partnership, created_by=coordinator, reports=[recommendation.report], meeting=following,
         title="Progress (next)", purpose="To advise.", proposals="Text.", recommendation="Note.",
-        prepared_by_name="Susan Taylor", prepared_by_role="Chair", signed_on=TODAY, as_at=TODAY,
+        prepared_by_name="Susan Taylor", prepared_by_role="Chair", signed_on=today, as_at=today,
     )  # fmt: skip
     items = draft.content["meeting_decisions"]["items"]
     assert [d["kind"] for d in items] == ["signed_off", "not_signed_off", "minute"]
     page = client_as(coordinator).get(draft.get_absolute_url()).content.decode()
     assert "Decisions of the last meeting" in page and "Not evidenced." in page
-    yesterday = (TODAY - datetime.timedelta(days=1)).isoformat()
+    yesterday = (today - datetime.timedelta(days=1)).isoformat()
     before = client_as(coordinator).get(world["signed"].get_absolute_url(), {"as_at": yesterday}).content.decode()
     assert "Signed off by" not in before
 
 
-def test_a_signed_off_action_is_reopened_by_a_recorded_decision(coordinator, world):
-    meeting_decisions_record(paper=world["paper"], recorded_by=coordinator, today=TODAY,
+def test_a_signed_off_action_is_reopened_by_a_recorded_decision(coordinator, world, today):
+    meeting_decisions_record(paper=world["paper"], recorded_by=coordinator, today=today,
                              outcomes=[Outcome(world["signed"].pk, True)])  # fmt: skip
-    meeting_decisions_record(paper=world["paper"], recorded_by=coordinator, today=TODAY, reopen=world["signed"],
+    meeting_decisions_record(paper=world["paper"], recorded_by=coordinator, today=today, reopen=world["signed"],
                              reopen_reason="The audit found it not embedded.")  # fmt: skip
     world["signed"].refresh_from_db()
     assert world["signed"].status == Status.IN_PROGRESS
