@@ -67,7 +67,8 @@ def main():
     for _ in range(args.repeat):
         for name, target in zip(results, (task_path, weasyprint_alone), strict=True):
             results[name].append(run(target, paper.pk, html))
-    actions = len(paper.content.get("agencies", [])) and sum(len(a["actions"]) for a in paper.content["agencies"])
+    document = paper.document
+    actions = len(document.get("agencies", [])) and sum(len(a["actions"]) for a in document["agencies"])
     print(f"{args.partnership}: paper {paper.pk}, HTML {len(html) // 1024} KB, {actions} action entries")
     print("| run | s (min / median) | peak MB (max) | PDF KB |")
     print("| --- | ---: | ---: | ---: |")

@@ -8,6 +8,8 @@ from django.template.loader import render_to_string
 
 from agencies.plan_cache import cached_under, key_for
 
+from .content import read
+
 
 def _print_css():
     path = finders.find("css/print.css")
@@ -21,7 +23,8 @@ def paper_context(paper):
         "paper": paper,
         "meeting": meeting,
         "partnership": paper.partnership,
-        "content": paper.content,
+        "content": read(paper.content),
+        "part_digests": (paper.content or {}).get("parts"),
         "heading": f"{paper.partnership.name} {meeting.get_body_display()}: {meeting.date.day} {meeting.date:%B %Y}",
         "status_label": "Issued" if paper.is_issued else "Draft",
         "properties": _pdf_properties(paper),

@@ -20,6 +20,7 @@ read as they stand now: they are not historied.
 
 import datetime
 
+from django.db import connection
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
@@ -55,9 +56,13 @@ def _latest_history(manager, moment, **filters):
     """Each object's latest historical record before ``moment`` (deletion records included), in one query.
 
     simple-history's ``latest_of_each()`` compares every record with every later one under the same filters,
-    which SQLite answers in time that grows with the square of the history; this looks up each object's latest
-    record by its id instead (the history table's id index).
+    which SQLite answers in time that grows with the square of the history. PostgreSQL sorts the rows once and keeps
+    each object's first (``DISTINCT ON``); elsewhere each object's latest record is looked up by its id (the history
+    table's id index), a lookup per record.
     """
+    if connection.features.can_distinct_on_fields:
+        rows = manager.filter(history_date__lt=moment, **filters)
+        return rows.order_by("id", "-history_date", "-history_id").distinct("id")
     latest = (
         manager.filter(id=OuterRef("id"), history_date__lt=moment)
         .order_by("-history_date", "-history_id")

@@ -10,6 +10,8 @@ from django.utils import timezone
 from agencies.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from agencies.models import Partnership
 
+from .content import unpack
+
 
 class MeetingQuerySet(models.QuerySet):
     def for_user(self, user):
@@ -263,12 +265,23 @@ class Paper(models.Model):
     natural_key.dependencies = ["reports.meeting", "recommendations.sourcereport"]
 
     @property
+    def document(self):
+        """The generated document the stored ``content`` holds (``reports.content``): what every output renders.
+        Read once per content: assigning new content reads the new one."""
+        content = self.content
+        read = self.__dict__.get("_document")
+        if read is None or read[0] is not content:
+            read = (content, unpack(content))
+            self.__dict__["_document"] = read
+        return read[1]
+
+    @property
     def section_keys(self):
         """The sections this paper prints (its form's, or those chosen for it)."""
         if self.form == self.Form.CUSTOM:
             return [s for s in Section.values if s in self.sections]
         keys = [str(s) for s in self.FORM_SECTIONS[self.Form(self.form)]]
-        if "meeting_decisions" not in (self.content or {}):
+        if "meeting_decisions" not in (self.content or {}):  # the document's sections, packed or not
             # generated before meetings' decisions were recorded: printed with the sections its form had then
             keys = [k for k in keys if k not in self.SECTIONS_SINCE_SIGN_OFF]
         return keys

@@ -16,6 +16,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from actions.models import Action, ActionRecommendation, ProgressUpdate
@@ -36,7 +38,7 @@ from .history import (
     states_from_rows,
 )
 from .models import Meeting, MeetingDecision, Paper, PlanSettings
-from .summary import summarise
+from .summary import classify, summarise
 
 NO_DECISION = "none"
 NO_DECISION_LABEL = "No decision recorded"
@@ -93,7 +95,7 @@ def _counts(counter, choices):
 
 def _summary(label, items, plan, recommendation_rows=None):
     """The paper's figures for these action items: the one summary engine over their as-at states."""
-    summary = summarise([plan.states[item["id"]] for item in items], today=plan.as_at, since=plan.since)
+    summary = summarise([plan.classified[item["id"]] for item in items], today=plan.as_at, since=plan.since)
     by_id = {item["id"]: item for item in items}
     percent = summary.percent_complete
     result = {
@@ -163,40 +165,61 @@ def _distinct(values):
     return seen
 
 
-def _period_changes(partnership, start, moment, items, states):
-    """The period's progress updates, shaped into status changes, completions and slipped dates. One query."""
-    updates = ProgressUpdate.objects.filter(action__partnership_id=partnership.pk, created_at__lt=moment)
+def _changing_updates(partnership, start, moment):
+    """The period's progress updates that changed a status or a due date, oldest first, each with the day (in the
+    current time zone) it was made: the database leaves out the notes that changed neither, and works the days."""
+    due_moved = (
+        Q(due_date_before__isnull=True, due_date_after__isnull=False)
+        | Q(due_date_before__isnull=False, due_date_after__isnull=True)
+        | (Q(due_date_before__isnull=False, due_date_after__isnull=False) & ~Q(due_date_before=F("due_date_after")))
+    )
+    updates = ProgressUpdate.objects.filter(
+        ~Q(status_before=F("status_after")) | due_moved, action__partnership_id=partnership.pk, created_at__lt=moment
+    )
     if start is not None:
         updates = updates.filter(created_at__gte=start)
+    return updates.order_by("created_at", "pk").values_list(
+        "action_id",
+        TruncDate("created_at"),
+        "status_before",
+        "status_after",
+        "note",
+        "due_date_before",
+        "due_date_after",
+        "revision_reason",
+    )
+
+
+def _period_changes(partnership, start, moment, items, states):
+    """The period's progress updates, shaped into status changes, completions and slipped dates. One query."""
     status_changes, completed, slipped = [], {}, []
-    for u in updates.order_by("created_at", "pk").values():
-        item = items.get(u["action_id"])
+    labels, dates = dict(Status.choices), {}
+    for action_id, when, before, after, note, due_before, due_after, reason in _changing_updates(
+        partnership, start, moment
+    ):
+        item = items.get(action_id)
         if item is None:
             continue
-        when = timezone.localtime(u["created_at"]).date()
-        base = {"reference": item["reference"], "description": item["description"], "owner": item["owner"]}
-        if u["status_before"] != u["status_after"]:
-            status_changes.append(
-                {
-                    **base,
-                    "date": long_date(when),
-                    "from": Status(u["status_before"]).label,
-                    "to": Status(u["status_after"]).label,
-                    "note": u["note"],
-                }
-            )
-            if u["status_after"] == Status.COMPLETE:
-                completed[u["action_id"]] = {**item, "completed_on": long_date(when), "evidence": u["note"]}
-        if u["due_date_before"] != u["due_date_after"]:
-            before, after = u["due_date_before"], u["due_date_after"]
+        date = dates.get(when) or dates.setdefault(when, long_date(when))
+        base = {
+            "action_id": action_id,
+            "reference": item["reference"],
+            "description": item["description"],
+            "owner": item["owner"],
+        }
+        if before != after:
+            status_changes.append({**base, "date": date, "from": labels[before], "to": labels[after], "note": note})
+            if after == Status.COMPLETE:
+                completed[action_id] = {**item, "completed_on": date, "evidence": note}
+        if due_before != due_after:
             slipped.append(
                 {
                     **base,
-                    "date": long_date(when),
-                    "original": long_date(before) or "None set",
-                    "new": long_date(after) or "None set",
-                    "days": (after - before).days if before and after else None,
-                    "reason": u["revision_reason"],
+                    "date": date,
+                    "original": long_date(due_before) or "None set",
+                    "new": long_date(due_after) or "None set",
+                    "days": (due_after - due_before).days if due_before and due_after else None,
+                    "reason": reason,
                 }
             )
     new = [
@@ -298,6 +321,11 @@ class _Plan:
     circumstances: dict
     decisions: dict
     summaries: dict  # {report id: the partnership's summary of it} (reports.appendices.summaries)
+    classified: dict = None  # {action id: its state classified once at the as-at day} (reports.summary.classify)
+
+    def __post_init__(self):
+        records = classify(list(self.states.values()), today=self.as_at, since=self.since)
+        self.classified = {record.state.id: record for record in records}
 
 
 def _load(partnership, as_at, reports):

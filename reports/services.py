@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import papers
+from .content import pack
 from .exports import render_paper_html
 from .models import Meeting, Paper, PaperPdf
 
@@ -26,6 +27,7 @@ def meeting_create(*, partnership, body, date, title=""):
 
 
 def _generate(paper, reports):
+    """The paper's document (``reports.papers.generate``); stored packed (``reports.content``)."""
     period_start = paper.period_start or papers.default_period_start(paper.partnership, paper.as_at, paper.pk)
     return papers.generate(
         partnership=paper.partnership,
@@ -38,7 +40,7 @@ def _generate(paper, reports):
 
 def _validate_generate_and_save(paper, reports):
     paper.full_clean(exclude=["reports"])
-    paper.content = _generate(paper, reports)
+    paper.content = pack(_generate(paper, reports))
     paper.generated_at = timezone.now()
     paper.save()
     paper.reports.set(reports)
@@ -65,7 +67,7 @@ def paper_update(*, paper, reports, **fields):
 def paper_regenerate(*, paper):
     """Rebuild a draft's content from the plan as at its date (a draft can be regenerated at will)."""
     paper = _locked_draft(paper, bodies=False)  # its content is written, not read
-    paper.content = _generate(paper, list(paper.reports.all()))
+    paper.content = pack(_generate(paper, list(paper.reports.all())))
     paper.generated_at = timezone.now()
     paper.save(update_fields=["content", "generated_at", "updated_at"])
     return paper
@@ -86,9 +88,9 @@ def paper_issue(*, paper, issued_by):
                 "that day, or change its as-at date."
             )
         fresh = _generate(paper, list(paper.reports.all()))
-        stale = not papers.content_equal(fresh, paper.content)
+        stale = not papers.content_equal(fresh, paper.document)
         if stale:
-            paper.content, paper.generated_at = fresh, timezone.now()
+            paper.content, paper.generated_at = pack(fresh), timezone.now()
             paper.save(update_fields=["content", "generated_at", "updated_at"])
         else:
             _freeze(paper, issued_by)
@@ -187,8 +189,9 @@ def _locked_plan(partnership, reason, done, *, archived):
     _reason(reason, done)
     if locked.is_archived != archived:
         raise ValidationError(
-            "This plan is already an archived record." if locked.is_archived else "This plan is live: there is "
-            "nothing to reopen."
+            "This plan is already an archived record."
+            if locked.is_archived
+            else "This plan is live: there is nothing to reopen."
         )
     return locked
 

@@ -65,7 +65,7 @@ def sign_off_of(*, status, level, decision, settings):
 
 def proposed_action_ids(paper):
     """The actions the paper proposed for closure (as it was issued)."""
-    changes = (paper.content or {}).get("changes") or {}
+    changes = (paper.document or {}).get("changes") or {}
     return [item["id"] for item in changes.get("proposed_for_closure", [])]
 
 

@@ -47,7 +47,7 @@ def plan_rows(content):
 
 
 def plan_csv(paper):
-    return csv_bytes(PLAN_COLUMNS, plan_rows(paper.content))
+    return csv_bytes(PLAN_COLUMNS, plan_rows(paper.document))
 
 
 def plan_xlsx(paper):
@@ -60,7 +60,7 @@ def plan_xlsx(paper):
     sheet.append(PLAN_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in plan_rows(paper.content):
+    for row in plan_rows(paper.document):
         sheet.append([neutralise(v) for v in row])
     widths = {"A": 16, "B": 10, "C": 50, "D": 50, "E": 18, "F": 14, "G": 60, "H": 28, "I": 30, "J": 12, "K": 16}
     for column, width in widths.items():

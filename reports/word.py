@@ -16,7 +16,7 @@ def paper_docx(paper):
     from docx import Document
     from docx.enum.section import WD_SECTION
 
-    content, context, sections = paper.content, paper_context(paper), paper.section_keys
+    content, context, sections = paper.document, paper_context(paper), paper.section_keys
     doc = Document()
     _properties(doc, paper)
     _language(doc, LANGUAGE)

@@ -108,6 +108,9 @@ def _empty_caches():
     whose ids may come again) must not be served to the next."""
     from django.core.cache import caches
 
+    from reports.paper_parts import parts
+
     for cache in caches.all():
         cache.clear()
+    parts.clear()
     yield

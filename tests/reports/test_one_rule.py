@@ -114,7 +114,7 @@ def test_a_paper_as_at_that_date_gives_the_same_figures(plan, make_paper, meetin
     assert meeting.date == TODAY
     with frozen(NOW):
         paper = make_paper(meeting=meeting, as_at=TODAY, reports=[plan["laming"], plan["jar"]])
-    content = paper.content
+    content = paper.document
     groups = {a["short_name"]: a["summary"]["lists"] for a in content["agencies"]}
     groups |= {r["short_title"]: r["summary"]["lists"] for r in content["reports"]}
     # The paper's own meeting is on 2 September: it counts "no update" from the meeting before, as the pages do.

@@ -115,7 +115,7 @@ def outputs(django_db_setup, django_db_blocker):
         paper = services.paper_regenerate(paper=paper)
         rendered = {
             "paper": paper,
-            "content": paper.content,
+            "content": paper.document,
             "html": exports.render_paper_html(paper),
             "docx": word.paper_docx(paper),
         }

@@ -38,7 +38,7 @@ def papers(django_db_setup, django_db_blocker):
         issued = services.paper_issue(paper=printed, issued_by=None)
         pdf = exports.render_pdf(issued.html)  # as the worker renders it from the frozen HTML
         rendered["issued"] = {"html": issued.html, "pdf": pdf, "docx": word.paper_docx(issued)}
-        rendered["reports"] = [r["title"] for r in issued.content["reports"]]
+        rendered["reports"] = [r["title"] for r in issued.document["reports"]]
         transaction.set_rollback(True)
     return rendered
 

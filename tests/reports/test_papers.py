@@ -218,10 +218,10 @@ def test_an_issued_paper_cannot_be_saved_deleted_regenerated_or_issued_again(his
 
 def test_a_draft_can_be_regenerated_and_shows_the_plan_as_it_now_stands(make_paper, make_action):
     paper = make_paper()
-    assert paper.content["agencies"] == []
+    assert paper.document["agencies"] == []
     make_action(at(2009, 7, 1), reference="late", description="Entered late, back-dated")
     paper = services.paper_regenerate(paper=paper)
-    assert refs(paper.content["agencies"][0]["actions"]) == ["late"]
+    assert refs(paper.document["agencies"][0]["actions"]) == ["late"]
 
 
 def test_issuing_a_draft_the_plan_has_moved_under_regenerates_it_and_asks_for_a_second_look(
@@ -232,7 +232,7 @@ def test_issuing_a_draft_the_plan_has_moved_under_regenerates_it_and_asks_for_a_
     with pytest.raises(services.StaleDraftError):
         services.paper_issue(paper=paper, issued_by=coordinator)
     paper.refresh_from_db()
-    assert not paper.is_issued and refs(paper.content["agencies"][0]["actions"]) == ["late"]
+    assert not paper.is_issued and refs(paper.document["agencies"][0]["actions"]) == ["late"]
     assert services.paper_issue(paper=paper, issued_by=coordinator).is_issued
 
 
@@ -245,8 +245,8 @@ def test_a_paper_as_at_a_day_not_yet_ended_cannot_be_issued(make_paper, coordina
 def test_the_period_defaults_to_the_day_after_the_previous_issued_paper(make_paper, coordinator, partnership):
     first = services.paper_issue(paper=make_paper(as_at=D(2009, 6, 3), period_start=None), issued_by=coordinator)
     second = make_paper(as_at=D(2009, 9, 2), period_start=None)
-    assert first.content["period_display"] == "From the start of the plan to 3 June 2009"
-    assert second.content["period_display"] == "4 June 2009 to 2 September 2009"
+    assert first.document["period_display"] == "From the start of the plan to 3 June 2009"
+    assert second.document["period_display"] == "4 June 2009 to 2 September 2009"
 
 
 def test_a_period_starting_after_the_as_at_date_is_refused(make_paper):

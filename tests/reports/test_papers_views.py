@@ -145,7 +145,7 @@ def test_the_coordinator_prepares_a_paper(client_as, coordinator, meeting, recom
     response = client.post(reverse("reports:paper_create"), data)
     paper = Paper.objects.get(partnership=partnership)
     assert response.status_code == 302 and response.url == paper.get_absolute_url()
-    assert paper.content["as_at_display"] == "2 September 2009" and paper.created_by == coordinator
+    assert paper.document["as_at_display"] == "2 September 2009" and paper.created_by == coordinator
 
 
 def test_the_coordinator_cannot_choose_another_partnerships_meeting(client_as, coordinator, draft, other_partnership):

@@ -103,7 +103,7 @@ def test_the_next_paper_reports_the_decisions_and_a_page_before_them_shows_the_a
         title="Progress (next)", purpose="To advise.", proposals="Text.", recommendation="Note.",
         prepared_by_name="Susan Taylor", prepared_by_role="Chair", signed_on=today, as_at=today,
     )  # fmt: skip
-    items = draft.content["meeting_decisions"]["items"]
+    items = draft.document["meeting_decisions"]["items"]
     assert [d["kind"] for d in items] == ["signed_off", "not_signed_off", "minute"]
     page = client_as(coordinator).get(draft.get_absolute_url()).content.decode()
     assert "Decisions of the last meeting" in page and "Not evidenced." in page

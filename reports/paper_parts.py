@@ -1,0 +1,108 @@
+"""The parts of a paper's body, rendered once for what they show.
+
+A paper's body is rendered again whenever its draft is regenerated, and a regeneration after one progress note
+changes one action's lines: one agency's table, the appendix rows of the recommendations it answers. The rest of
+a 500-action body (hundreds of kilobytes of HTML) is what it was. So the body's long sections are rendered in
+parts (``{% paper_part %}`` in ``_paper_body.html``), each kept under a digest of the content it shows:
+
+* ``digests(packed)`` is worked out when the content is packed for storing (``reports.content.pack``): for each
+  part, a BLAKE2 digest of its packed content with the digests of the actions it refers to (an action's own
+  digest covers every field of it), so that a part's digest changes when, and only when, what it shows changes;
+* the template tag renders a part once for a digest, the sections printed and the paper's form, and keeps the
+  markup in this process's memory (``PartCache``: bounded, least recently used first out). The tag node's
+  own token is in the key too: a template loaded again (a new deployment) never reuses markup rendered by an old
+  one.
+
+Content stored before digests (every paper issued before them) has none: its parts are rendered every time, as
+the whole body always was (the page keeps each paper's body in the papers cache as well).
+"""
+
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
+
+REFERENCE = re.compile(r'"@(?:base)?":\s*(\d+)')
+
+
+def _digest(text):
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _dumps(value):
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def sources(packed):
+    """{part name: the packed content it shows}. Each is generous: a part holding more than it shows is rendered
+    a little more often; one holding less would be shown stale, so when in doubt a part holds more."""
+    reports = packed.get("reports", [])
+    shown = {
+        "summary": {
+            **{k: packed.get(k) for k in ("as_at_display", "period_display", "as_at_rule", "overall", "unlinked")},
+            "charts": packed.get("charts"),
+            "reports": [{"short_title": r.get("short_title"), "summary": r.get("summary")} for r in reports],
+        },
+        "changes": {"changes": packed.get("changes"), "period_display": packed.get("period_display")},
+        "slipped": {"changes": packed.get("changes")},
+        "agencies": {k: packed.get(k) for k in ("agencies", "charts", "overall")},
+        "unlinked": packed.get("unlinked"),
+    }
+    for index, agency in enumerate(packed.get("agencies", [])):
+        shown[f"agency/{index}"] = agency
+    for index, report in enumerate(reports):
+        shown[f"themes/{index}"] = {"themes": report.get("themes"), "url": report.get("url")}
+        for row, plan_row in enumerate(report.get("plan_rows", [])):
+            shown[f"row/{index}/{row}"] = plan_row
+    return shown
+
+
+def digests(packed):
+    """{part name: digest} for packed content (``reports.content.pack``)."""
+    actions = {pk: _digest(_dumps(item)) for pk, item in packed.get("actions", {}).items()}
+    result = {}
+    for name, value in sources(packed).items():
+        text = _dumps(value)
+        referred = ",".join(actions.get(pk, pk) for pk in REFERENCE.findall(text))
+        result[name] = _digest(f"{text}|{referred}")
+    return result
+
+
+class PartCache:
+    """Rendered parts in this process's memory, least recently used first out, bounded in characters."""
+
+    def __init__(self, max_chars):
+        self.max_chars = max_chars
+        self.chars = 0
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            markup = self.entries.get(key)
+            if markup is not None:
+                self.entries.move_to_end(key)
+            return markup
+
+    def set(self, key, markup):
+        if len(markup) > self.max_chars:
+            return
+        with self.lock:
+            previous = self.entries.pop(key, None)
+            if previous is not None:
+                self.chars -= len(previous)
+            self.entries[key] = markup
+            self.chars += len(markup)
+            while self.chars > self.max_chars:
+                _, dropped = self.entries.popitem(last=False)
+                self.chars -= len(dropped)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.chars = 0
+
+
+#: About 64 MB of markup (4-byte characters at worst, 16 MB as plain text): tens of 500-action papers.
+parts = PartCache(max_chars=16_000_000)

@@ -1,0 +1,131 @@
+"""A paper's content is stored with each action once (``reports.content``) and its body rendered in parts kept for
+what they show (``reports.paper_parts``): neither may change a word of any output.
+
+The world is the fictional demo partnership (a year of progress notes, slipped dates, completions and sign-offs),
+so every section a paper has is filled."""
+
+import datetime
+import json
+import re
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+
+from actions.models import Action, Status
+from actions.services import ProgressChange, action_record_progress
+from reports import content, exports, services
+from reports.models import Paper
+from reports.paper_parts import digests, parts, sources
+from tests.reports.test_issued_papers_unchanged import outputs
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 12, 2)  # the demo's day: its dates are fixed, whatever day the test runs
+
+
+@pytest.fixture
+def demo(settings):
+    from reports.demo import build_demo_partnership
+
+    settings.DEBUG = True  # the demo's accounts are made only where DEBUG says this is not a live installation
+    call_command("load_recommendations", verbosity=0)
+    partnership, _, _ = build_demo_partnership(today=TODAY, password="unused-in-this-file")
+    return partnership
+
+
+def stored(value):
+    """As the database gives it back: JSON, so keys are strings and tuples lists."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def a_paper(demo):
+    return Paper.objects.filter(partnership=demo).latest("as_at")
+
+
+def test_the_document_comes_back_from_the_stored_content_as_generated(demo):
+    paper = a_paper(demo)
+    document = stored(services._generate(paper, list(paper.reports.all())))
+    packed = stored(content.pack(document))
+    assert content.unpack(packed) == document
+    assert content.read(packed) == document
+    assert set(document["changes"]) and document["changes"]["status_changes"]  # the demo fills what is checked
+
+
+def test_each_action_is_stored_once_however_many_sections_show_it(demo):
+    paper = a_paper(demo)
+    document = stored(services._generate(paper, list(paper.reports.all())))
+    packed = content.pack(document)
+    packed.pop("meeting_decisions")  # a decision of the last meeting names its action in its own words: not counted
+    whole, packed = json.dumps(document), json.dumps(packed)
+    descriptions = [a["description"] for agency in document["agencies"] for a in agency["actions"]]
+    assert descriptions
+    repeated = [d for d in descriptions if whole.count(json.dumps(d)) > 1]
+    assert repeated  # the document shows an action in several places...
+    for description in repeated:
+        assert packed.count(json.dumps(description)) == 1  # ...and stores it once
+    assert len(packed) < len(whole)
+
+
+def test_a_paper_stored_packed_says_exactly_what_the_same_paper_stored_whole_says(demo):
+    paper = a_paper(demo)
+    document = stored(services._generate(paper, list(paper.reports.all())))
+    Paper.objects.filter(pk=paper.pk).update(content=document)
+    whole = outputs(Paper.objects.get(pk=paper.pk))
+    caches["papers"].clear()
+    parts.clear()
+    Paper.objects.filter(pk=paper.pk).update(content=content.pack(document))
+    packed = Paper.objects.get(pk=paper.pk)
+    assert "actions" in packed.content
+    assert outputs(packed) == whole
+
+
+def test_a_part_is_rendered_again_when_and_only_when_what_it_shows_changes(demo, django_user_model):
+    from reports.demo import _moment, clock
+
+    paper = Paper.objects.get(partnership=demo, status=Paper.Status.DRAFT)
+    paper.as_at = TODAY  # the draft reports the demo's day, on which the note below is written
+    paper.save(update_fields=["as_at"])
+    paper = services.paper_regenerate(paper=paper)
+    before = paper.content["parts"]
+    exports.paper_body_html(paper)
+    kept = set(parts.entries)
+    assert kept
+
+    action = (
+        Action.objects.filter(owner__partnership=demo, status=Status.IN_PROGRESS, recommendations__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    author = django_user_model.objects.filter(is_superuser=False).first()
+    change = ProgressChange(status=Status.IN_PROGRESS, percent_complete=95, note="Nearly there: one audit left.",
+                            due_date=action.due_date)  # fmt: skip
+    with clock(_moment(TODAY, 0, 23)):
+        action_record_progress(action=action, author=author, expected_version=action.version, change=change)
+    paper = services.paper_regenerate(paper=Paper.objects.get(pk=paper.pk))
+
+    changed = {name for name, digest in paper.content["parts"].items() if before.get(name) != digest}
+    assert any(name.startswith("agency/") for name in changed)  # its agency's table
+    assert any(name.startswith("row/") for name in changed)  # its row of the plan
+    assert len(changed) < len(before) / 4  # and not the rest
+
+    served = exports.paper_body_html(paper)
+    rendered_again = {key[1] for key in set(parts.entries) - kept}
+    assert rendered_again and rendered_again <= changed
+    assert "Nearly there: one audit left." in served
+
+    caches["papers"].clear()
+    parts.clear()
+    assert exports.paper_body_html(Paper.objects.get(pk=paper.pk)) == served  # no part was shown stale
+
+
+def test_a_part_digest_moves_with_any_field_of_an_action_it_shows(demo):
+    paper = a_paper(demo)
+    packed = stored(content.pack(stored(services._generate(paper, list(paper.reports.all())))))
+    pk, item = next(iter(packed["actions"].items()))
+    before = digests(packed)
+    item["note"] = (item.get("note") or "") + " (corrected)"
+    after = digests(packed)
+    moved = {name for name in before if before[name] != after[name]}
+    assert moved
+    refers = re.compile(rf'"@(base)?": {pk}\b')
+    assert all(refers.search(json.dumps(value)) for name, value in sources(packed).items() if name in moved)
