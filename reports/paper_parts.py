@@ -31,7 +31,7 @@ def _digest(text):
 
 
 def _dumps(value):
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)  # ASCII: the faster encoder
 
 
 def sources(packed):

@@ -129,3 +129,15 @@ def test_a_part_digest_moves_with_any_field_of_an_action_it_shows(demo):
     assert moved
     refers = re.compile(rf'"@(base)?": {pk}\b')
     assert all(refers.search(json.dumps(value)) for name, value in sources(packed).items() if name in moved)
+
+
+def test_the_content_is_compressed_with_lz4_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("column compression is PostgreSQL's; run with DATABASE_URL=postgres://... (CI does)")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute WHERE attrelid = 'reports_paper'::regclass AND attname = 'content'"
+        )
+        assert cursor.fetchone()[0] == "l"  # l: LZ4 (the server here is built with it)
