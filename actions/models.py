@@ -45,6 +45,12 @@ class ActionQuerySet(models.QuerySet):
     def with_rag(self, today):
         return self.annotate(rag=rag_expression(today))
 
+    #: What a list read as values (``for_summary(...).values(*SUMMARY_VALUES)``) needs of each action for its figures.
+    SUMMARY_VALUES = (
+        "pk", "reference", "owner_id", "description", "status", "percent_complete", "due_date", "created_at", "rag",
+        "last_update",
+    )  # fmt: skip
+
     def for_summary(self, today):
         """What the figures of a list need: RAG, owner and the time of the last progress update, in one query.
         The reports each action answers come from ``report_ids()``."""

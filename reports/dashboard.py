@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 
-from actions.models import OVERDUE_BANDS, Action
+from actions.models import OVERDUE_BANDS, Action, ActionQuerySet
 from actions.ordering import display_reference
 from actions.rag import Rag
 from actions.states import ActionState, due_soon_days
@@ -43,19 +43,8 @@ def actions_list_url(**params):
     return f"{reverse('actions:list')}?{query}" if query else reverse("actions:list")
 
 
-#: What the dashboard reads of each live action (``for_summary`` adds ``rag`` and ``last_update``).
-FIELDS = (
-    "pk",
-    "reference",
-    "owner_id",
-    "description",
-    "status",
-    "percent_complete",
-    "due_date",
-    "created_at",
-    "rag",
-    "last_update",
-)
+#: What the dashboard reads of each live action, in ``Row``'s order.
+FIELDS = ActionQuerySet.SUMMARY_VALUES
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from actions.models import ActionRecommendation
+from actions.models import ActionQuerySet, ActionRecommendation
 from actions.ordering import display_reference
 from actions.rag import Rag
 from actions.states import ActionState, due_soon_days
@@ -28,20 +28,8 @@ from .models import Meeting, MeetingDecision, PlanSettings
 from .sign_off import sign_off_of
 from .summary import OVERLAP_NOTE, summarise
 
-#: What My actions reads of each action (``for_summary`` adds ``rag`` and ``last_update``).
-FIELDS = (
-    "pk",
-    "reference",
-    "owner_id",
-    "level",
-    "description",
-    "status",
-    "percent_complete",
-    "due_date",
-    "created_at",
-    "rag",
-    "last_update",
-)
+#: What My actions reads of each action.
+FIELDS = (*ActionQuerySet.SUMMARY_VALUES, "level")
 
 STATUS_LABELS = dict(Status.choices)
 RAG_LABELS = dict(Rag.choices)
