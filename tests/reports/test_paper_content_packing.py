@@ -42,18 +42,32 @@ def a_paper(demo):
     return Paper.objects.filter(partnership=demo).latest("as_at")
 
 
-def test_the_document_comes_back_from_the_stored_content_as_generated(demo):
-    paper = a_paper(demo)
-    document = stored(services._generate(paper, list(paper.reports.all())))
+@pytest.fixture(scope="module")
+def document(django_db_setup, django_db_blocker):
+    """A demo paper's document as generated (plain JSON): built once for the tests that read it, and the database
+    left as it was."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from reports.demo import build_demo_partnership
+
+    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
+        call_command("load_recommendations", verbosity=0)
+        partnership, _, _ = build_demo_partnership(today=TODAY, password="unused-in-this-file")
+        paper = a_paper(partnership)
+        generated = stored(services._generate(paper, list(paper.reports.all())))
+        transaction.set_rollback(True)
+    return generated
+
+
+def test_the_document_comes_back_from_the_stored_content_as_generated(document):
     packed = stored(content.pack(document))
     assert content.unpack(packed) == document
     assert content.read(packed) == document
     assert set(document["changes"]) and document["changes"]["status_changes"]  # the demo fills what is checked
 
 
-def test_each_action_is_stored_once_however_many_sections_show_it(demo):
-    paper = a_paper(demo)
-    document = stored(services._generate(paper, list(paper.reports.all())))
+def test_each_action_is_stored_once_however_many_sections_show_it(document):
     packed = content.pack(document)
     packed.pop("meeting_decisions")  # a decision of the last meeting names its action in its own words: not counted
     whole, packed = json.dumps(document), json.dumps(packed)
@@ -118,9 +132,8 @@ def test_a_part_is_rendered_again_when_and_only_when_what_it_shows_changes(demo,
     assert exports.paper_body_html(Paper.objects.get(pk=paper.pk)) == served  # no part was shown stale
 
 
-def test_a_part_digest_moves_with_any_field_of_an_action_it_shows(demo):
-    paper = a_paper(demo)
-    packed = stored(content.pack(stored(services._generate(paper, list(paper.reports.all())))))
+def test_a_part_digest_moves_with_any_field_of_an_action_it_shows(document):
+    packed = stored(content.pack(document))
     pk, item = next(iter(packed["actions"].items()))
     before = digests(packed)
     item["note"] = (item.get("note") or "") + " (corrected)"
