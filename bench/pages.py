@@ -13,6 +13,7 @@ Run against a database holding the seed and the scale data (see bench/RESULTS.md
 """
 
 import argparse
+import itertools
 import os
 import random
 import re
@@ -119,11 +120,13 @@ def changer(slug, coordinator, paper):
 
     ids = list(Action.objects.filter(partnership__slug=slug).values_list("pk", flat=True))
     rng = random.Random(slug)  # noqa: S311 - which action, not a secret
+    notes = itertools.count(int(time.time()))
 
     def change(name):
         action = Action.objects.get(pk=rng.choice(ids))
         change = ProgressChange(
-            status=action.status, percent_complete=action.percent_complete, due_date=action.due_date, note="Bench."
+            status=action.status, percent_complete=action.percent_complete, due_date=action.due_date,
+            note=f"Bench note {next(notes)}.",  # a new note each time: a change every page shows, the paper included
         )
         action_record_progress(action=action, author=coordinator, expected_version=action.version, change=change)
         if name.startswith("Paper page"):

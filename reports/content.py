@@ -18,10 +18,9 @@ References:
 
 from collections.abc import Mapping, Sequence
 
-from .paper_parts import digests
+from .paper_parts import BASE, digests
 
 FORMAT = 2
-BASE = ("reference", "description", "owner")
 PACKING = ("format", "actions", "parts")  # keys of the stored content that are not the document's
 
 

@@ -6,8 +6,9 @@ a 500-action body (hundreds of kilobytes of HTML) is what it was. So the body's 
 parts (``{% paper_part %}`` in ``_paper_body.html``), each kept under a digest of the content it shows:
 
 * ``digests(packed)`` is worked out when the content is packed for storing (``reports.content.pack``): for each
-  part, a BLAKE2 digest of its packed content with the digests of the actions it refers to (an action's own
-  digest covers every field of it), so that a part's digest changes when, and only when, what it shows changes;
+  part, a BLAKE2 digest of its packed content with the digests of the actions it refers to (a reference to the
+  whole action takes a digest of every field of it; a period's change, ``"@base"``, of the fields it takes), so
+  that a part's digest changes when, and only when, what it shows changes;
 * the template tag renders a part once for a digest, the sections printed and the paper's form, and keeps the
   markup in this process's memory (``PartCache``: bounded, least recently used first out). The tag node's
   own token is in the key too: a template loaded again (a new deployment) never reuses markup rendered by an old
@@ -23,7 +24,8 @@ import re
 import threading
 from collections import OrderedDict
 
-REFERENCE = re.compile(r'"@(?:base)?":\s*(\d+)')
+REFERENCE = re.compile(r'"@(base)?":\s*(\d+)')
+BASE = ("reference", "description", "owner")  # what a "@base" reference takes of its action (reports.content)
 
 
 def _digest(text):
@@ -38,15 +40,23 @@ def sources(packed):
     """{part name: the packed content it shows}. Each is generous: a part holding more than it shows is rendered
     a little more often; one holding less would be shown stale, so when in doubt a part holds more."""
     reports = packed.get("reports", [])
+    changes, actions = packed.get("changes") or {}, packed.get("actions", {})
     shown = {
         "summary": {
             **{k: packed.get(k) for k in ("as_at_display", "period_display", "as_at_rule", "overall", "unlinked")},
             "charts": packed.get("charts"),
             "reports": [{"short_title": r.get("short_title"), "summary": r.get("summary")} for r in reports],
         },
-        "changes": {"changes": packed.get("changes"), "period_display": packed.get("period_display")},
-        "slipped": {"changes": packed.get("changes")},
-        "agencies": {k: packed.get(k) for k in ("agencies", "charts", "overall")},
+        "changes": {
+            **{k: v for k, v in changes.items() if k not in ("new", "slipped")},
+            "new": [_reference(item, actions) for item in changes.get("new", [])],  # the section names them only
+            "period_display": packed.get("period_display"),
+        },
+        "slipped": changes.get("slipped"),
+        "agencies": {
+            "agencies": [{"name": a.get("name"), "summary": a.get("summary")} for a in packed.get("agencies", [])],
+            **{k: packed.get(k) for k in ("charts", "overall")},
+        },
         "unlinked": packed.get("unlinked"),
     }
     for index, agency in enumerate(packed.get("agencies", [])):
@@ -58,13 +68,22 @@ def sources(packed):
     return shown
 
 
+def _reference(item, actions):
+    """The reference of an action shown by its reference alone."""
+    if isinstance(item, dict) and "@" in item and str(item["@"]) in actions:
+        return actions[str(item["@"])].get("reference")
+    return item
+
+
 def digests(packed):
     """{part name: digest} for packed content (``reports.content.pack``)."""
-    actions = {pk: _digest(_dumps(item)) for pk, item in packed.get("actions", {}).items()}
+    items = packed.get("actions", {})
+    whole = {pk: _digest(_dumps(item)) for pk, item in items.items()}
+    base = {pk: _digest(_dumps([item.get(k) for k in BASE])) for pk, item in items.items()}
     result = {}
     for name, value in sources(packed).items():
         text = _dumps(value)
-        referred = ",".join(actions.get(pk, pk) for pk in REFERENCE.findall(text))
+        referred = ",".join((base if b else whole).get(pk, pk) for b, pk in REFERENCE.findall(text))
         result[name] = _digest(f"{text}|{referred}")
     return result
 
