@@ -33,7 +33,9 @@ def _digest(text):
 
 
 def _dumps(value):
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)  # ASCII: the faster encoder
+    # Unsorted: generation writes each dict's keys in one order, and an order that changed would only render a
+    # part once more. ASCII: the faster encoder.
+    return json.dumps(value, separators=(",", ":"), default=str)
 
 
 def sources(packed):

@@ -11,6 +11,7 @@ RAG is ``actions.rag.rag_for`` applied to the as-at values with the as-at date a
 """
 
 import datetime
+import functools
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ NO_PERCENT_RULE = "No % complete was reported on any of the {n} actions tracked 
 UNLINKED = "Not linked to a national recommendation"
 
 
+@functools.lru_cache(maxsize=4096)  # a paper writes the same few hundred days thousands of times
 def long_date(value):
     return f"{value.day} {value:%B %Y}" if value else ""
 
