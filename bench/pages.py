@@ -114,13 +114,15 @@ def live(slug, coordinator):
 
 def changer(slug, coordinator, paper):
     """A function making one real change to the plan, as a person would: a note on a random action through the
-    service that records progress (a new version of the plan); for the paper page, the draft then regenerated."""
+    service that records progress (a new version of the plan); for the paper page, the draft then regenerated
+    through its button."""
     from actions.services import ProgressChange, action_record_progress
-    from reports import services
 
     ids = list(Action.objects.filter(partnership__slug=slug).values_list("pk", flat=True))
     rng = random.Random(slug)  # noqa: S311 - which action, not a secret
     notes = itertools.count(int(time.time()))
+    regenerating = Client()
+    regenerating.force_login(coordinator)
 
     def change(name):
         action = Action.objects.get(pk=rng.choice(ids))
@@ -129,8 +131,9 @@ def changer(slug, coordinator, paper):
             note=f"Bench note {next(notes)}.",  # a new note each time: a change every page shows, the paper included
         )
         action_record_progress(action=action, author=coordinator, expected_version=action.version, change=change)
-        if name.startswith("Paper page"):
-            services.paper_regenerate(paper=paper)  # the paper shows the change once its draft is regenerated
+        if name.startswith("Paper page"):  # the paper shows the change once its draft is regenerated, as the
+            response = regenerating.post(f"/reports/papers/{paper.pk}/regenerate/")  # coordinator does: its button
+            assert response.status_code == 302, response.status_code
 
     return change
 

@@ -100,6 +100,7 @@ def paper_edit(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            exports.paper_body_html(paper)  # the page the coordinator is sent to, rendered from the content in hand
             messages.success(request, "Draft saved and regenerated.")
             return redirect(paper)
     return render(request, "reports/paper_form.html", {"form": form, "paper": paper})
@@ -202,7 +203,8 @@ def paper_xlsx(request, paper):
 @require_POST
 def paper_regenerate(request, pk):
     paper = get_paper_for_user(request, pk, write=True, bodies=False)
-    services.paper_regenerate(paper=paper)
+    paper = services.paper_regenerate(paper=paper)
+    exports.paper_body_html(paper)  # the page the coordinator is sent to, rendered from the content in hand
     messages.success(request, "Draft regenerated from the plan as it stands.")
     return redirect(paper)
 

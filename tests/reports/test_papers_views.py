@@ -261,3 +261,26 @@ def test_a_paper_of_chosen_sections_prints_those_and_is_refused_without_any(clie
     assert response.status_code == 302
     page = client.get(url("paper_print", draft)).content.decode()
     assert "Slipped: due dates moved in the period" in page and "Summary of progress" not in page
+
+
+def test_the_page_a_regeneration_sends_the_coordinator_to_is_ready_and_is_the_page_a_fresh_render_gives(
+    client_as, coordinator, draft, make_action, django_assert_num_queries
+):
+    from django.core.cache import caches
+
+    from reports import exports
+    from reports.paper_parts import parts
+
+    from .conftest import at
+
+    make_action(at(2009, 8, 1), description="Chronologies shared with health visitors")
+    client = client_as(coordinator)
+    response = client.post(url("paper_regenerate", draft))
+    assert response.status_code == 302
+    with django_assert_num_queries(3):  # the session, the person, the paper without its content: never the content
+        served = client.get(response["Location"]).content.decode()
+    assert "Chronologies shared with health visitors" in served
+    caches["papers"].clear()
+    parts.clear()
+    fresh = exports.paper_body_html(Paper.objects.get(pk=draft.pk))  # rendered from the stored content, from nothing
+    assert fresh in served
