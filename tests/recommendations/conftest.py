@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 SOURCE_PAPER = Path(__file__).resolve().parents[2] / "fixtures" / "source" / "cog-2009-06-03-laming-and-haringey-jar.md"
 
@@ -13,6 +12,6 @@ def source_text():
 
 
 @pytest.fixture
-def loaded(db):
-    """The default fixture sets, loaded as an administrator would load them."""
-    call_command("load_recommendations", verbosity=0)
+def loaded(national_sets, db):
+    """The default fixture sets, loaded as an administrator would load them (once for the module's tests:
+    ``national_sets``)."""
