@@ -1,5 +1,7 @@
-// Polls how a paper's PDF preparation stands. Ready: says so, links the file and starts its download; any other
-// change (failed: the page then offers a retry): reloads the page. No inline script: the page names this file.
+// Polls how a paper's PDF preparation stands. Ready: says so, links the file and starts its download. Rendering
+// (after waiting for its turn): says so in place, never by a reload, since a reload that lands once the file is
+// ready becomes its download and would leave the page saying "waiting". Failed or gone: reloads the page, which
+// then gives the reason and a retry. No inline script: the page names this file.
 (function () {
   "use strict";
   var element = document.querySelector("[data-pdf-status-url]");
@@ -24,7 +26,14 @@
           window.location.assign(link.href);
           return;
         }
-        if (data.status !== shown) {
+        if (data.status === "rendering" && shown === "queued") {
+          var heading = element.querySelector("strong");
+          if (heading) {
+            heading.textContent = "The PDF is being prepared.";
+          }
+          shown = data.status;
+          element.setAttribute("data-pdf-status", shown);
+        } else if (data.status !== shown) {
           window.location.reload();
           return;
         }

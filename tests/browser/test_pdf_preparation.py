@@ -40,6 +40,32 @@ def test_the_pdf_page_hands_the_file_over_once_the_worker_has_prepared_it(page, 
 
 
 @override_settings(TASKS=QUEUED_ONLY)
+def test_a_render_seen_under_way_is_said_in_place_and_the_file_still_comes_with_its_ready_message(
+    page, live_server, login, request
+):
+    """The page polls while the worker renders: it says so without reloading (a reload landing once the file is
+    ready becomes the download, and the page would go on saying "waiting for its turn")."""
+    data = request.getfixturevalue("papers_plan")
+    paper = make_paper(data)
+    login(data.coordinator)
+    pdf_request = ask_for_the_pdf(page, live_server, paper)
+    page.evaluate("window.sameDocument = true")
+    assert tasks.claim(pdf_request)  # the worker takes it and starts rendering
+
+    status = page.get_by_role("status")
+    expect(status).to_have_attribute("data-pdf-status", "rendering", timeout=15_000)
+    expect(status).to_contain_text("The PDF is being prepared.")
+    expect(status).not_to_contain_text("waiting for its turn")
+    assert page.evaluate("window.sameDocument") is True  # said in place, not by a reload
+
+    with page.expect_download(timeout=30_000) as download:
+        tasks._render(PaperPdf.objects.select_related("paper__meeting", "paper__partnership").get(pk=pdf_request.pk))
+    assert download.value.suggested_filename.endswith("-draft.pdf")
+    expect(status).to_contain_text("The PDF is ready.")
+    assert page.evaluate("window.sameDocument") is True
+
+
+@override_settings(TASKS=QUEUED_ONLY)
 def test_a_failed_render_turns_the_waiting_page_into_its_reason_and_a_retry(
     page, live_server, login, monkeypatch, request
 ):
