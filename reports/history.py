@@ -117,16 +117,29 @@ def decisions_as_at(partnership, moment, report_ids):
     return result
 
 
-def latest_notes(partnership, moment):
-    """{action id: (note, date)}: each action's latest progress note written before ``moment``. One query."""
-    latest = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__lt=moment).exclude(note="")
-    latest_ids = Action.objects.filter(partnership_id=partnership.pk).annotate(
-        latest_note=Subquery(latest.order_by("-created_at", "-pk").values("pk")[:1])
+def last_updates_and_notes(partnership, moment):
+    """(``last_updates``, ``latest_notes``) in one query: for each action of the partnership, the time of its
+    latest progress update before ``moment``, and its latest note then (each a lookup on the
+    ``update_action_latest`` index)."""
+    before = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__lt=moment).order_by("-created_at", "-pk")
+    noted = before.exclude(note="")
+    rows = (
+        Action.objects.filter(partnership_id=partnership.pk)
+        .annotate(
+            last=Subquery(before.values("created_at")[:1]),
+            note=Subquery(noted.values("note")[:1]),
+            noted_at=Subquery(noted.values("created_at")[:1]),
+        )
+        .filter(last__isnull=False)
+        .order_by()
+        .values_list("pk", "last", "note", "noted_at")
     )
-    rows = ProgressUpdate.objects.filter(pk__in=latest_ids.values("latest_note")).values(
-        "action_id", "note", "created_at"
-    )
-    return {r["action_id"]: (r["note"], timezone.localtime(r["created_at"]).date()) for r in rows}
+    last, notes = {}, {}
+    for pk, when, note, noted_at in rows:
+        last[pk] = when
+        if noted_at is not None:
+            notes[pk] = (note, timezone.localtime(noted_at).date())
+    return last, notes
 
 
 def last_updates(partnership, moment):

@@ -138,6 +138,11 @@ class PaperQuerySet(models.QuerySet):
             raise TypeError("An issued paper is frozen: it is never deleted.")
         return super().delete()
 
+    def update_drafts(self, **kwargs):
+        """Update the drafts among these papers, in one statement that leaves out issued ones by itself (no check
+        before it). Returns the number of drafts written."""
+        return models.QuerySet.update(self.exclude(status=Paper.Status.ISSUED), **kwargs)
+
     def store_issued_pdf(self, pdf):
         """The one write an issued paper takes after issuing: its PDF, rendered from its frozen HTML, stored once.
         Returns the number of papers written (0 if the PDF was already stored: it then never changes)."""

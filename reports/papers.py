@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -33,8 +33,7 @@ from .history import (
     actions_as_at,
     decisions_as_at,
     end_of_day,
-    last_updates,
-    latest_notes,
+    last_updates_and_notes,
     start_of_day,
     states_from_rows,
 )
@@ -248,21 +247,31 @@ def _meeting_decisions(plan, items, meeting):
     partnership's latest meeting on or before its as-at day other than the one the paper is for, each with its
     action's state as at the paper's day. A decision on an action the paper does not cover (it answers only reports
     the paper leaves out) is not printed: the paper shows nothing of reports it was not chosen for."""
-    meetings = Meeting.objects.filter(
-        partnership=plan.partnership, date__lte=plan.as_at, decisions__recorded_at__lt=plan.moment
-    ).exclude(pk=getattr(meeting, "pk", None))
-    last = meetings.order_by("-date", "-pk").first()
-    if last is None:
+    own = getattr(meeting, "pk", None)
+    last = next((m for m in plan.meetings if m.decided and m.pk != own), None)
+    if last is None:  # no meeting on or before the paper's day recorded a decision before its moment
         return {"meeting": "", "items": []}
     covered = {r.pk for r in plan.reports}
-    decisions = (
-        MeetingDecision.objects.filter(meeting=last)
+    decisions, standing = [], {}
+    rows = (  # the last meeting's decisions and every action's sign-offs, with the plan's settings: one query
+        MeetingDecision.objects.filter(
+            Q(meeting=last) | Q(partnership_id=plan.partnership.pk, kind__in=MeetingDecision.CLOSING_KINDS)
+        )
         .recorded_before(plan.moment)
-        .select_related("recommendation__report", "recorded_by")
+        .select_related("partnership__plan_settings", "meeting", "recommendation__report", "recorded_by")
         .order_by("recorded_at", "pk")
     )
-    settings = PlanSettings.objects.of(plan.partnership)
-    standing = MeetingDecision.objects.standing(list(items), plan.moment)
+    settings = None
+    for row in rows:
+        if settings is None:
+            try:
+                settings = row.partnership.plan_settings
+            except PlanSettings.DoesNotExist:  # never changed: the defaults (PlanSettings.objects.of)
+                settings = PlanSettings(partnership=plan.partnership)
+        if row.meeting_id == last.pk:
+            decisions.append(row)
+        if row.kind in MeetingDecision.CLOSING_KINDS and row.action_id in items:
+            standing[row.action_id] = row  # the latest holds (MeetingDecision.objects.standing)
     rows = []
     for d in decisions:
         if d.action_id is not None and d.action_id not in items:
@@ -323,6 +332,7 @@ class _Plan:
     circumstances: dict
     decisions: dict
     summaries: dict  # {report id: the partnership's summary of it} (reports.appendices.summaries)
+    meetings: list  # the partnership's meetings on or before the day, latest first, annotated ``decided``
     classified: dict = None  # {action id: its state classified once at the as-at day} (reports.summary.classify)
 
     def __post_init__(self):
@@ -343,7 +353,12 @@ def _load(partnership, as_at, reports):
     report_ids_of = defaultdict(dict)
     for link in links:
         report_ids_of[link["action_id"]][link["recommendation__report_id"]] = None
-    meeting = Meeting.objects.last_for(partnership, as_at)
+    meetings = list(  # the partnership's meetings up to the day, latest first, each saying whether it decided anything
+        Meeting.objects.filter(partnership_id=partnership.pk, date__lte=as_at)
+        .annotate(decided=Exists(MeetingDecision.objects.filter(meeting=OuterRef("pk"), recorded_at__lt=moment)))
+        .order_by("-date", "-pk")
+    )
+    meeting = next((m for m in meetings if m.date < as_at), None)  # Meeting.objects.last_for
     recommendations = list(
         Recommendation.objects.filter(report_id__in=report_ids)
         .select_related("theme")
@@ -352,18 +367,20 @@ def _load(partnership, as_at, reports):
     circumstances = defaultdict(list)
     for f in Finding.objects.filter(report_id__in=report_ids, kind=Finding.Kind.CIRCUMSTANCE).order_by("position"):
         circumstances[f.recommendation_id].append(f.text)
+    last_update, notes = last_updates_and_notes(partnership, moment)
     return _Plan(
         partnership=partnership,
         as_at=as_at,
         moment=moment,
         since=meeting.started_at if meeting else None,
+        meetings=meetings,
         reports=reports,
         agencies={a.pk: a for a in Agency.objects.filter(partnership_id=partnership.pk)},
         rows=rows,
         states=states_from_rows(
-            rows, last_updates(partnership, moment), {pk: tuple(r) for pk, r in report_ids_of.items()}
+            rows, last_update, {pk: tuple(r) for pk, r in report_ids_of.items()}
         ),
-        notes=latest_notes(partnership, moment),
+        notes=notes,
         links=links,
         themes={rec.theme_id: rec.theme for rec in recommendations if rec.theme_id},
         recommendations=recommendations,

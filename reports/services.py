@@ -63,9 +63,25 @@ def paper_update(*, paper, reports, **fields):
     return _validate_generate_and_save(paper, reports)
 
 
-@transaction.atomic
 def paper_regenerate(*, paper):
-    """Rebuild a draft's content from the plan as at its date (a draft can be regenerated at will)."""
+    """Rebuild a draft's content from the plan as at its date (a draft can be regenerated at will).
+
+    Generated from ``paper`` as read, then stored by one UPDATE that holds only if the paper is still a draft and
+    unchanged since it was read (its ``updated_at``): no lock is held while the plan is read, and nothing is
+    overwritten silently. If it changed meanwhile (edited, issued), it is read again under its lock and
+    regenerated from that; an issued paper raises PaperIssueError."""
+    content = pack(_generate(paper, list(paper.reports.all())))
+    now = timezone.now()
+    unchanged = Paper.objects.filter(pk=paper.pk, updated_at=paper.updated_at)
+    written = unchanged.update_drafts(content=content, generated_at=now, updated_at=now)
+    if not written:
+        return _regenerate_locked(paper)
+    paper.content, paper.generated_at, paper.updated_at = content, now, now
+    return paper
+
+
+@transaction.atomic
+def _regenerate_locked(paper):
     paper = _locked_draft(paper, bodies=False)  # its content is written, not read
     paper.content = pack(_generate(paper, list(paper.reports.all())))
     paper.generated_at = timezone.now()

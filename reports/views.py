@@ -203,7 +203,11 @@ def paper_xlsx(request, paper):
 @require_POST
 def paper_regenerate(request, pk):
     paper = get_paper_for_user(request, pk, write=True, bodies=False)
-    paper = services.paper_regenerate(paper=paper)
+    try:
+        paper = services.paper_regenerate(paper=paper)
+    except services.PaperIssueError as exc:  # issued by someone else since this request read it
+        messages.error(request, str(exc))
+        return redirect(paper)
     exports.paper_body_html(paper)  # the page the coordinator is sent to, rendered from the content in hand
     messages.success(request, "Draft regenerated from the plan as it stands.")
     return redirect(paper)
