@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from actions.access import can_manage_plan
 from actions.models import Action, ActionRecommendation, Status, answered_links_for
 from agencies.access import partnership_of, require_plan_manager
+from agencies.plan_cache import rendered
 from reports.as_at import (
     actions_as_they_stood,
     decisions_as_they_stood,
@@ -39,20 +40,25 @@ def report_detail(request, slug):
     report = get_object_or_404(SourceReport.objects.for_user(request.user), slug=slug)
     partnership = partnership_of(request.user)
     as_at = read_as_at(request, partnership, timezone.localdate())
-    recs = list(report.recommendations.select_related("theme").order_by("position"))
-    if as_at.is_past:
-        decisions = decisions_as_they_stood(partnership, recs, as_at.day)
-        states = statuses_by_recommendation_as_at(partnership, recs, as_at.day)
-    else:
-        decisions = decisions_by_recommendation(partnership, recs)
-        states = action_states_by_recommendation(partnership, recs)
-    for rec in recs:
-        rec.decision_obj = decisions.get(rec.pk)
-        rec.states = [(Status(s).label, n) for s, n in sorted(states[rec.pk].items())]
-        rec.action_total = sum(states[rec.pk].values())
-    groups = [(theme, list(items)) for theme, items in groupby(recs, key=lambda r: r.theme)]
-    context = {"report": report, "groups": groups, "as_at": as_at}
-    return render(request, "recommendations/report_detail.html", context)
+
+    def body_context():  # the same for everyone who reads the same reports: built once per version of the plan
+        recs = list(report.recommendations.select_related("theme").order_by("position"))
+        if as_at.is_past:
+            decisions = decisions_as_they_stood(partnership, recs, as_at.day)
+            states = statuses_by_recommendation_as_at(partnership, recs, as_at.day)
+        else:
+            decisions = decisions_by_recommendation(partnership, recs)
+            states = action_states_by_recommendation(partnership, recs)
+        for rec in recs:
+            rec.decision_obj = decisions.get(rec.pk)
+            rec.states = [(Status(s).label, n) for s, n in sorted(states[rec.pk].items())]
+            rec.action_total = sum(states[rec.pk].values())
+        groups = [(theme, list(items)) for theme, items in groupby(recs, key=lambda r: r.theme)]
+        return {"groups": groups, "as_at": as_at}
+
+    parts = [report.pk, as_at.date, as_at.is_past, SourceReport.objects.visibility_key(request.user)]
+    body = rendered(partnership, "recommendations/_report_detail_body.html", parts, body_context)
+    return render(request, "recommendations/report_detail.html", {"report": report, "body": body, "as_at": as_at})
 
 
 def _recommendation(user, slug, reference):
@@ -67,20 +73,32 @@ def recommendation_detail(request, slug, reference):
     rec = _recommendation(request.user, slug, reference)
     partnership = partnership_of(request.user)
     as_at = read_as_at(request, partnership, timezone.localdate())
-    links = (
-        ActionRecommendation.objects.filter(recommendation=rec, action__in=Action.objects.for_user(request.user))
-        .select_related("action__owner")
-        .prefetch_related(answered_links_for(request.user, "action__links"))
-        .order_by("position")
-    )
-    actions = [link.action for link in links]
+
+    def actions_context():  # the same for everyone who reads the same reports: built once per version of the plan
+        links = (
+            ActionRecommendation.objects.filter(recommendation=rec, action__in=Action.objects.for_user(request.user))
+            .select_related("action__owner")
+            .prefetch_related(answered_links_for(request.user, "action__links"))
+            .order_by("position")
+        )
+        actions = [link.action for link in links]
+        if as_at.is_past:
+            actions = actions_as_they_stood(actions, partnership, as_at.day)
+        for action in actions:
+            action.rag_now = action.rag_result(as_at.date)
+        return {
+            "rec": rec,
+            "as_at": as_at,
+            "committee_actions": [a for a in actions if a.level == Action.Level.COMMITTEE],
+            "agency_actions": [a for a in actions if a.level == Action.Level.SINGLE_AGENCY],
+        }
+
     if as_at.is_past:
-        actions = actions_as_they_stood(actions, partnership, as_at.day)
         decision = decisions_as_they_stood(partnership, [rec], as_at.day).get(rec.pk)
     else:
         decision = decisions_by_recommendation(partnership, [rec]).get(rec.pk)
-    for action in actions:
-        action.rag_now = action.rag_result(as_at.date)
+    parts = [rec.pk, as_at.date, as_at.is_past, SourceReport.objects.visibility_key(request.user)]
+    actions = rendered(partnership, "recommendations/_recommendation_actions.html", parts, actions_context)
     return render(
         request,
         "recommendations/recommendation_detail.html",
@@ -90,8 +108,7 @@ def recommendation_detail(request, slug, reference):
             "earlier_wordings": rec.earlier_wordings(),
             "decision": decision,
             "as_at": as_at,
-            "committee_actions": [a for a in actions if a.level == Action.Level.COMMITTEE],
-            "agency_actions": [a for a in actions if a.level == Action.Level.SINGLE_AGENCY],
+            "actions": actions,
         },
     )
 

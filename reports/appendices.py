@@ -21,10 +21,9 @@ from actions.models import Action
 from recommendations.models import ReportSummary
 
 
-def summaries(partnership, report_ids):
-    """{report id: {"heading": [lines], "body": markup}} for the partnership's summaries of the reports. One query."""
-    found = ReportSummary.objects.filter(partnership_id=partnership.pk, report_id__in=report_ids)
-    return {s.report_id: {"heading": s.heading_lines, "body": s.body} for s in found}
+def summary(heading, body):
+    """A partnership's summary of a report as the paper holds it: {"heading": [lines], "body": markup}."""
+    return {"heading": ReportSummary(heading=heading).heading_lines, "body": body}
 
 
 def plan_rows(recs, links_by_rec, items, circumstances):

@@ -21,7 +21,8 @@ read as they stand now: they are not historied.
 import datetime
 
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Case, CharField, Exists, F, Max, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from actions.models import Action, ActionRecommendation, ProgressUpdate
@@ -68,52 +69,75 @@ def _latest_history(manager, moment, **filters):
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    return manager.filter(history_date__lt=moment, history_id=Subquery(latest), **filters)
+    return manager.filter(history_date__lt=moment, history_id=Subquery(latest), **filters).order_by()
 
 
-def actions_as_at(partnership, moment):
-    """{action id: dict of ACTION_FIELDS} for the partnership's actions as they stood at ``moment``. Two queries."""
-    history = _latest_history(Action.history, moment, partnership_id=partnership.pk)
-    states = {row["id"]: row for row in history.values("history_type", *ACTION_FIELDS) if row["history_type"] != "-"}
+#: What the two halves of an "as at" read give besides the record's own fields: the kind of record ("+", "~" or
+#: "-" for a deletion, as simple-history writes them; "+" for a row read from the table itself).
+_KIND = Value("+", output_field=CharField())
 
+
+def actions_as_at(partnership, moment, owners=False):
+    """{action id: dict of ACTION_FIELDS} for the partnership's actions as they stood at ``moment``. One query: the
+    latest historical records and the actions without history before ``moment``, wound back, as one UNION ALL.
+    ``owners``: each row also says its owner's ``owner_name`` and ``owner_short_name`` (as the agency is named now)."""
     later = ProgressUpdate.objects.filter(action=OuterRef("pk"), created_at__gte=moment).order_by("created_at", "pk")
+    history = _latest_history(Action.history, moment, partnership_id=partnership.pk).annotate(
+        kind=F("history_type"), status_then=F("status"), percent_then=F("percent_complete"), due_then=F("due_date")
+    )
     unhistoried = (
         Action.objects.filter(partnership_id=partnership.pk, created_at__lt=moment)
         .exclude(Exists(Action.history.filter(id=OuterRef("pk"), history_date__lt=moment)))
-        .annotate(
-            has_later=Exists(later),
-            status_then=Subquery(later.values("status_before")[:1]),
-            percent_then=Subquery(later.values("percent_before")[:1]),
-            due_then=Subquery(later.values("due_date_before")[:1]),
+        .annotate(  # status, % and due date wound back to the "before" values of the first update after the moment
+            kind=_KIND,
+            status_then=Coalesce(Subquery(later.values("status_before")[:1]), F("status")),
+            percent_then=Coalesce(Subquery(later.values("percent_before")[:1]), F("percent_complete")),
+            due_then=Case(
+                When(Exists(later), then=Subquery(later.values("due_date_before")[:1])), default=F("due_date")
+            ),
         )
-        .values("has_later", "status_then", "percent_then", "due_then", *ACTION_FIELDS)
+        .order_by()
     )
-    for row in unhistoried:
-        if row["has_later"]:
-            row["status"], row["percent_complete"] = row["status_then"], row["percent_then"]
-            row["due_date"] = row["due_then"]
+    columns = ("kind", "status_then", "percent_then", "due_then", *ACTION_FIELDS)
+    if owners:
+        names = {"owner_name": F("owner__name"), "owner_short_name": F("owner__short_name")}
+        history, unhistoried = history.annotate(**names), unhistoried.annotate(**names)
+        columns = (*columns, *names)
+    states = {}
+    for row in history.values(*columns).union(unhistoried.values(*columns), all=True):
+        if row.pop("kind") == "-":
+            continue
+        row["status"], row["percent_complete"], row["due_date"] = (
+            row.pop("status_then"),
+            row.pop("percent_then"),
+            row.pop("due_then"),
+        )
         states[row["id"]] = row
     return states
 
 
 def decisions_as_at(partnership, moment, report_ids):
-    """{recommendation id: (decision, reason, decided_on)} as at ``moment``. Two queries."""
+    """{recommendation id: (decision, reason, decided_on)} as at ``moment``. One query: the latest historical
+    records and the decisions saved without history (counted from their ``updated_at``), as one UNION ALL."""
+    columns = ("kind", "recommendation_id", "decision", "reason", "decided_on")
     history = _latest_history(
         ApplicabilityDecision.history,
         moment,
         partnership_id=partnership.pk,
         recommendation__report_id__in=report_ids,
-    ).values("history_type", "recommendation_id", "decision", "reason", "decided_on")
-    result = {
-        r["recommendation_id"]: (r["decision"], r["reason"], r["decided_on"])
-        for r in history
-        if r["history_type"] != "-"
-    }
-    unhistoried = ApplicabilityDecision.objects.filter(
-        partnership_id=partnership.pk, recommendation__report_id__in=report_ids, updated_at__lt=moment
-    ).exclude(Exists(ApplicabilityDecision.history.filter(id=OuterRef("pk"))))
-    for d in unhistoried.values("recommendation_id", "decision", "reason", "decided_on"):
-        result.setdefault(d["recommendation_id"], (d["decision"], d["reason"], d["decided_on"]))
+    ).annotate(kind=F("history_type"))
+    unhistoried = (
+        ApplicabilityDecision.objects.filter(
+            partnership_id=partnership.pk, recommendation__report_id__in=report_ids, updated_at__lt=moment
+        )
+        .exclude(Exists(ApplicabilityDecision.history.filter(id=OuterRef("pk"))))
+        .annotate(kind=_KIND)
+        .order_by()
+    )
+    result = {}
+    for row in history.values(*columns).union(unhistoried.values(*columns), all=True):
+        if row["kind"] != "-":
+            result[row["recommendation_id"]] = (row["decision"], row["reason"], row["decided_on"])
     return result
 
 

@@ -15,9 +15,10 @@ import functools
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -25,8 +26,7 @@ from actions.models import Action, ActionRecommendation, ProgressUpdate
 from actions.ordering import natural_sort_key
 from actions.rag import Rag, rag_for
 from actions.status import Status, percent_display
-from agencies.models import Agency
-from recommendations.models import ApplicabilityDecision, Finding, Recommendation
+from recommendations.models import ApplicabilityDecision, Finding, Recommendation, ReportSummary, SourceReport
 
 from . import appendices, charts
 from .history import (
@@ -340,11 +340,23 @@ class _Plan:
         self.classified = {record.state.id: record for record in records}
 
 
+class _Owner(NamedTuple):
+    name: str
+    short_name: str
+
+
 def _load(partnership, as_at, reports):
     moment = end_of_day(as_at)
-    reports = sorted(reports, key=lambda r: (r.published_on or datetime.date.max, r.title))
+    chosen = reports.values("pk") if isinstance(reports, QuerySet) else [r.pk for r in reports]
+    summary = ReportSummary.objects.filter(partnership_id=partnership.pk, report=OuterRef("pk"))
+    reports = sorted(  # the reports with the partnership's summary of each (reports.appendices), in one query
+        SourceReport.objects.filter(pk__in=chosen).annotate(
+            summary_heading=Subquery(summary.values("heading")[:1]), summary_body=Subquery(summary.values("body")[:1])
+        ),
+        key=lambda r: (r.published_on or datetime.date.max, r.title),
+    )
     report_ids = [r.pk for r in reports]
-    rows = actions_as_at(partnership, moment)
+    rows = actions_as_at(partnership, moment, owners=True)
     links = list(
         ActionRecommendation.objects.filter(action_id__in=list(rows))
         .order_by("recommendation_id", "position", "pk")
@@ -375,18 +387,18 @@ def _load(partnership, as_at, reports):
         since=meeting.started_at if meeting else None,
         meetings=meetings,
         reports=reports,
-        agencies={a.pk: a for a in Agency.objects.filter(partnership_id=partnership.pk)},
+        agencies={row["owner_id"]: _Owner(row["owner_name"], row["owner_short_name"]) for row in rows.values()},
         rows=rows,
-        states=states_from_rows(
-            rows, last_update, {pk: tuple(r) for pk, r in report_ids_of.items()}
-        ),
+        states=states_from_rows(rows, last_update, {pk: tuple(r) for pk, r in report_ids_of.items()}),
         notes=notes,
         links=links,
         themes={rec.theme_id: rec.theme for rec in recommendations if rec.theme_id},
         recommendations=recommendations,
         circumstances=circumstances,
         decisions=decisions_as_at(partnership, moment, report_ids),
-        summaries=appendices.summaries(partnership, report_ids),
+        summaries={
+            r.pk: appendices.summary(r.summary_heading, r.summary_body) for r in reports if r.summary_body is not None
+        },
     )
 
 

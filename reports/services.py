@@ -70,7 +70,7 @@ def paper_regenerate(*, paper):
     unchanged since it was read (its ``updated_at``): no lock is held while the plan is read, and nothing is
     overwritten silently. If it changed meanwhile (edited, issued), it is read again under its lock and
     regenerated from that; an issued paper raises PaperIssueError."""
-    content = pack(_generate(paper, list(paper.reports.all())))
+    content = pack(_generate(paper, paper.reports.all()))
     now = timezone.now()
     unchanged = Paper.objects.filter(pk=paper.pk, updated_at=paper.updated_at)
     written = unchanged.update_drafts(content=content, generated_at=now, updated_at=now)
@@ -83,7 +83,7 @@ def paper_regenerate(*, paper):
 @transaction.atomic
 def _regenerate_locked(paper):
     paper = _locked_draft(paper, bodies=False)  # its content is written, not read
-    paper.content = pack(_generate(paper, list(paper.reports.all())))
+    paper.content = pack(_generate(paper, paper.reports.all()))
     paper.generated_at = timezone.now()
     paper.save(update_fields=["content", "generated_at", "updated_at"])
     return paper
@@ -103,7 +103,7 @@ def paper_issue(*, paper, issued_by):
                 f"The paper is as at {papers.long_date(paper.as_at)}, which has not ended yet: issue it on or after "
                 "that day, or change its as-at date."
             )
-        fresh = _generate(paper, list(paper.reports.all()))
+        fresh = _generate(paper, paper.reports.all())
         stale = not papers.content_equal(fresh, paper.document)
         if stale:
             paper.content, paper.generated_at = pack(fresh), timezone.now()

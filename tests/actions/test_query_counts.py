@@ -25,6 +25,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.reports.test_plan_cache import without_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -103,9 +104,13 @@ PAGES = {
         8,  # 7 to build it (2: the sign-off settings and decisions), + 1 for the plan's version; 3 once cached
         lambda n: f"{(n + 1) // 2} actions owned by Social Work Services.",
     ),
-    "report page": (lambda rec: rec.report.get_absolute_url(), 6 + AS_AT, lambda n: f"{n} actions:"),
-    "recommendation page": (lambda rec: rec.get_absolute_url(), 9 + AS_AT, lambda n: "Action number 4"),
+    "report page": (lambda rec: rec.report.get_absolute_url(), 7 + AS_AT, lambda n: f"{n} actions:"),
+    "recommendation page": (lambda rec: rec.get_absolute_url(), 10 + AS_AT, lambda n: "Action number 4"),
 }
+
+#: Once a page's plan part is cached: the session, the person, the page's own object (the report; the
+#: recommendation, its decision, findings and earlier wordings), the plan's version, the as-at control's links.
+SERVED = {"report page": 5, "recommendation page": 8}
 
 
 def count_queries(client, address):
@@ -137,6 +142,19 @@ def test_no_page_makes_more_queries_for_more_actions(client_as, member, coordina
     plan_of(495)
     many = {user.username: count_queries(client_as(user), address) for user in (member, coordinator)}
     assert many == few
+
+
+@pytest.mark.parametrize("page", SERVED)
+def test_the_report_and_recommendation_pages_as_served_read_the_version_not_the_plan(
+    client_as, member, plan_of, recommendation, page
+):
+    address = PAGES[page][0](recommendation)
+    plan_of(50)
+    client = client_as(member)
+    first = without_tokens(client.get(address))
+    assert count_queries(client, address) == SERVED[page]
+    assert without_tokens(client.get(address)) == first
+    assert PAGES[page][2](50) in first
 
 
 def test_the_action_page_makes_the_same_queries_for_5_and_500_updates(client_as, member, agency, other_agency):

@@ -98,6 +98,9 @@ def cached_pages(world):
         ("coordinator", reverse("actions:bulk_export_csv")),
         ("member", reverse("actions:bulk_export_csv")),
         ("coordinator", reverse("reports:paper_detail", args=[world["paper"].pk])),
+        ("member", world["recommendation"].report.get_absolute_url()),
+        ("coordinator", world["recommendation"].get_absolute_url()),
+        ("reader", world["recommendation"].get_absolute_url()),
     ]
 
 
