@@ -424,6 +424,13 @@ class PlanSettingsQuerySet(models.QuerySet):
         """The partnership's settings: its row, or the defaults (not saved) when it never changed them."""
         return self.filter(partnership=partnership).first() or PlanSettings(partnership=partnership)
 
+    def of_loaded(self, partnership):
+        """``of(partnership)`` for a partnership read with ``select_related("plan_settings")``: no query."""
+        try:
+            return partnership.plan_settings
+        except PlanSettings.DoesNotExist:
+            return PlanSettings(partnership=partnership)
+
 
 class PlanSettings(models.Model):
     """How a partnership runs its plan: which actions close only when the body that owns the plan signs them off.
@@ -477,7 +484,13 @@ class MeetingDecisionQuerySet(AppendOnlyQuerySet):
             .select_related("meeting", "recorded_by")
             .order_by("action_id", "recorded_at", "pk")
         )
-        return {row.action_id: row for row in rows}
+        return standing_of(rows)
+
+
+def standing_of(decisions):
+    """{action id: the latest of ``decisions`` (in the order recorded) that says where the action stands}: its
+    latest sign-off, refusal or reopening. The one rule behind ``MeetingDecisionQuerySet.standing``."""
+    return {d.action_id: d for d in decisions if d.kind in MeetingDecision.CLOSING_KINDS}
 
 
 class MeetingDecision(AppendOnlyModel):

@@ -37,7 +37,7 @@ from .history import (
     start_of_day,
     states_from_rows,
 )
-from .models import Meeting, MeetingDecision, Paper, PlanSettings
+from .models import Meeting, MeetingDecision, Paper, PlanSettings, standing_of
 from .summary import classify, summarise
 
 NO_DECISION = "none"
@@ -252,26 +252,17 @@ def _meeting_decisions(plan, items, meeting):
     if last is None:  # no meeting on or before the paper's day recorded a decision before its moment
         return {"meeting": "", "items": []}
     covered = {r.pk for r in plan.reports}
-    decisions, standing = [], {}
-    rows = (  # the last meeting's decisions and every action's sign-offs, with the plan's settings: one query
+    rows = list(  # the last meeting's decisions and every sign-off of the plan, with its settings: one query
         MeetingDecision.objects.filter(
             Q(meeting=last) | Q(partnership_id=plan.partnership.pk, kind__in=MeetingDecision.CLOSING_KINDS)
         )
         .recorded_before(plan.moment)
         .select_related("partnership__plan_settings", "meeting", "recommendation__report", "recorded_by")
         .order_by("recorded_at", "pk")
-    )
-    settings = None
-    for row in rows:
-        if settings is None:
-            try:
-                settings = row.partnership.plan_settings
-            except PlanSettings.DoesNotExist:  # never changed: the defaults (PlanSettings.objects.of)
-                settings = PlanSettings(partnership=plan.partnership)
-        if row.meeting_id == last.pk:
-            decisions.append(row)
-        if row.kind in MeetingDecision.CLOSING_KINDS and row.action_id in items:
-            standing[row.action_id] = row  # the latest holds (MeetingDecision.objects.standing)
+    )  # never empty: ``last`` decided something before the moment
+    settings = PlanSettings.objects.of_loaded(rows[0].partnership)
+    decisions = [row for row in rows if row.meeting_id == last.pk]
+    standing = standing_of(row for row in rows if row.action_id in items)
     rows = []
     for d in decisions:
         if d.action_id is not None and d.action_id not in items:
