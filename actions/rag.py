@@ -44,29 +44,70 @@ def _days(n):
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def rag_for(*, status, percent_complete, due_date, today):
-    amber_days, amber_percent = settings.RAG_AMBER_WITHIN_DAYS, settings.RAG_AMBER_BELOW_PERCENT
-    if status == Status.COMPLETE:
-        return RagResult(Rag.COMPLETE, "Complete")
-    if status == Status.NOT_APPLICABLE:
-        return RagResult(Rag.NOT_APPLICABLE, "Not applicable: no longer tracked")
-    if status in CLOSED_STATUSES:
-        return RagResult(Rag.GREEN, "Green: ongoing, embedded in routine practice")
+def rag_thresholds():
+    """The rule's two settings, (amber within days, amber below percent): read once by a page that rates many
+    actions (``reports.summary.classify``), each read of ``settings`` costing more than the rule itself."""
+    return settings.RAG_AMBER_WITHIN_DAYS, settings.RAG_AMBER_BELOW_PERCENT
+
+
+_COMPLETE, _NOT_APPLICABLE = Status.COMPLETE.value, Status.NOT_APPLICABLE.value
+_CLOSED = frozenset(status.value for status in CLOSED_STATUSES)
+
+
+def _rule(status, percent_complete, due_date, today, thresholds):
+    """(rating, why): the rule, once; ``why`` names the branch that rated the action, for its explanation."""
+    if status == _COMPLETE:
+        return Rag.COMPLETE, "complete"
+    if status == _NOT_APPLICABLE:
+        return Rag.NOT_APPLICABLE, "not applicable"
+    if status in _CLOSED:
+        return Rag.GREEN, "ongoing"
     if due_date is None:
         if (percent_complete or 0) > 0:
-            return RagResult(Rag.GREEN, f"Green: {percent_complete}% complete, no due date set")
-        return RagResult(Rag.NO_DATE, "No date set: no due date and no progress recorded")
+            return Rag.GREEN, "undated, under way"
+        return Rag.NO_DATE, "undated"
     days = (due_date - today).days
     if days < 0:
-        return RagResult(Rag.RED, f"Red: overdue by {_days(-days)}")
-    when = "today" if days == 0 else f"in {_days(days)}"
+        return Rag.RED, "overdue"
+    amber_days, amber_percent = thresholds or rag_thresholds()
     if days <= amber_days and percent_complete is None:
-        return RagResult(Rag.AMBER, f"Amber: due {when} and no % complete reported")
+        return Rag.AMBER, "due soon, unreported"
     if days <= amber_days and percent_complete < amber_percent:
-        return RagResult(Rag.AMBER, f"Amber: due {when} and {percent_complete}% complete (under {amber_percent}%)")
+        return Rag.AMBER, "due soon, behind"
     if percent_complete is None:
-        return RagResult(Rag.GREEN, f"Green: due {when}, % complete not reported")
-    return RagResult(Rag.GREEN, f"Green: due {when}, {percent_complete}% complete")
+        return Rag.GREEN, "unreported"
+    return Rag.GREEN, "on track"
+
+
+def rag_rating(*, status, percent_complete, due_date, today, thresholds=None):
+    """The rating alone (a ``Rag``), by ``rag_for``'s rule, for pages that count many actions and explain none."""
+    return _rule(status, percent_complete, due_date, today, thresholds)[0]
+
+
+def rag_for(*, status, percent_complete, due_date, today, thresholds=None):
+    rating, why = _rule(status, percent_complete, due_date, today, thresholds)
+    if why == "complete":
+        return RagResult(rating, "Complete")
+    if why == "not applicable":
+        return RagResult(rating, "Not applicable: no longer tracked")
+    if why == "ongoing":
+        return RagResult(rating, "Green: ongoing, embedded in routine practice")
+    if why == "undated, under way":
+        return RagResult(rating, f"Green: {percent_complete}% complete, no due date set")
+    if why == "undated":
+        return RagResult(rating, "No date set: no due date and no progress recorded")
+    days = (due_date - today).days
+    if why == "overdue":
+        return RagResult(rating, f"Red: overdue by {_days(-days)}")
+    when = "today" if days == 0 else f"in {_days(days)}"
+    if why == "due soon, unreported":
+        return RagResult(rating, f"Amber: due {when} and no % complete reported")
+    if why == "due soon, behind":
+        amber_percent = (thresholds or rag_thresholds())[1]
+        return RagResult(rating, f"Amber: due {when} and {percent_complete}% complete (under {amber_percent}%)")
+    if why == "unreported":
+        return RagResult(rating, f"Green: due {when}, % complete not reported")
+    return RagResult(rating, f"Green: due {when}, {percent_complete}% complete")
 
 
 def action_rag(action, today):

@@ -15,10 +15,12 @@ import argparse
 import os
 import random
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -76,6 +78,37 @@ def targets_for(slug):
     }
 
 
+class RedisServer:
+    """Debian's redis-server on a free loopback port, keeping nothing on disk, for this run only."""
+
+    def __init__(self):
+        executable = shutil.which("redis-server")
+        if executable is None:
+            sys.exit("redis-server not found: apt-get install -y redis-server")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.directory = tempfile.mkdtemp(prefix="bench-redis-")
+        self.process = subprocess.Popen(
+            [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", self.directory],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        sys.exit(f"redis-server did not answer on port {port}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
 def hammer(base, path, key, seconds, threads):
     """Requests completed (status 200) in ``seconds`` by ``threads`` clients, each one request at a time."""
     done, errors, stop, first_error = [0], [0], time.monotonic() + seconds, []
@@ -129,6 +162,12 @@ def main():
     parser.add_argument("--writer", action="store_true", help="Another person records progress every second.")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers.")
     parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
+    parser.add_argument(
+        "--redis",
+        action="store_true",
+        help="The plan cache shared by the workers in a redis-server started here (CACHE_URL, docs/deploy.md); "
+        "default: each worker's own memory.",
+    )
     args = parser.parse_args()
 
     targets = targets_for(args.partnership)
@@ -137,6 +176,9 @@ def main():
             probe.bind(("127.0.0.1", 0))
             args.port = probe.getsockname()[1]
     env = {**os.environ, "DEBUG": "0", "TESTING": "0", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0"}
+    redis = RedisServer() if args.redis else None
+    if redis:
+        env["CACHE_URL"] = redis.url
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers),
@@ -163,6 +205,8 @@ def main():
             writing.join()
         server.terminate()
         server.wait(timeout=30)
+        if redis:
+            redis.stop()
     for threads, by_name in rates.items():
         report(by_name, args, threads)
 
@@ -172,7 +216,8 @@ def report(rates, args, threads):
     admin = statistics.median(rates["Admin changelist (same actions)"])
     print(
         f"\n{args.workers} gunicorn workers, {threads} client threads, {args.rounds} rounds × {args.seconds} s, "
-        f"{'a writer every second' if args.writer else 'no writer'}"
+        f"{'a writer every second' if args.writer else 'no writer'}, "
+        f"{'the cache shared in Redis' if args.redis else 'a cache in each worker'}"
     )
     print("| page | requests/s (median) | ÷ bare view (min / median) | ÷ trivial page | ÷ admin changelist |")
     print("| --- | ---: | ---: | ---: | ---: |")

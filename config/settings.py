@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.membership",
                 "config.context_processors.permissions",
+                "config.context_processors.nav",
             ],
         },
     },

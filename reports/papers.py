@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from actions.models import Action, ActionRecommendation, ProgressUpdate
 from actions.ordering import natural_sort_key
-from actions.rag import Rag, rag_for
+from actions.rag import Rag, rag_for, rag_thresholds
 from actions.status import Status, percent_display
 from recommendations.models import ApplicabilityDecision, Finding, Recommendation, ReportSummary, SourceReport
 
@@ -62,9 +62,20 @@ def short_date(value):
 # --- shaping ----------------------------------------------------------------------------------------------------
 
 
-def _action_item(row, state, agencies, as_at, note=None):
-    """One action as the paper prints it, from its as-at row and its ActionState."""
-    rag = rag_for(status=state.status, percent_complete=state.percent_complete, due_date=state.due_date, today=as_at)
+#: Labels by value: a dictionary look-up, not an enum's, for each of a paper's actions.
+LEVEL_LABELS, STATUS_LABELS, RAG_LABELS = dict(Action.Level.choices), dict(Status.choices), dict(Rag.choices)
+
+
+def _action_item(row, state, agencies, as_at, note=None, thresholds=None):
+    """One action as the paper prints it, from its as-at row and its ActionState; ``thresholds`` the RAG rule's
+    settings, read once for the paper (``rag_thresholds``)."""
+    rag = rag_for(
+        status=state.status,
+        percent_complete=state.percent_complete,
+        due_date=state.due_date,
+        today=as_at,
+        thresholds=thresholds,
+    )
     owner = agencies.get(row["owner_id"])
     return {
         "id": row["id"],
@@ -73,16 +84,16 @@ def _action_item(row, state, agencies, as_at, note=None):
         "owner": owner.short_name if owner else "",
         "owner_name": owner.name if owner else "",
         "level": row["level"],
-        "level_label": Action.Level(row["level"]).label,
+        "level_label": LEVEL_LABELS[row["level"]],
         "timescale": row["timescale_text"],
         "due": long_date(row["due_date"]),
         "due_iso": row["due_date"].isoformat() if row["due_date"] else "",
         "status": row["status"],
-        "status_label": Status(row["status"]).label,
+        "status_label": STATUS_LABELS[row["status"]],
         "percent": row["percent_complete"],
         "percent_display": percent_display(row["percent_complete"]),
-        "rag": str(rag.rating),
-        "rag_label": rag.label,
+        "rag": rag.rating.value,
+        "rag_label": RAG_LABELS[rag.rating],
         "rag_explanation": rag.explanation,
         "overdue_days": state.overdue_days(as_at),
         "note": note[0] if note else "",
@@ -397,8 +408,9 @@ def _items(plan):
     """{action id: item} for the paper's actions: those answering a covered report, and those answering none."""
     covered = {r.pk for r in plan.reports}
     in_scope = [pk for pk, state in plan.states.items() if not state.report_ids or set(state.report_ids) & covered]
+    thresholds = rag_thresholds()
     return {
-        pk: _action_item(plan.rows[pk], plan.states[pk], plan.agencies, plan.as_at, plan.notes.get(pk))
+        pk: _action_item(plan.rows[pk], plan.states[pk], plan.agencies, plan.as_at, plan.notes.get(pk), thresholds)
         for pk in sorted(in_scope, key=lambda pk: natural_sort_key(plan.rows[pk]["reference"]))
     }
 

@@ -22,8 +22,9 @@ each action's place once, with ``classify``, and hands the classified records to
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from actions.rag import Rag, rag_for
+from actions.rag import Rag, rag_rating, rag_thresholds
 from actions.states import ActionState, due_soon_days
 from actions.status import OVERDUE_BANDS, Status, mean_percent, percent_display
 
@@ -95,9 +96,9 @@ class Summary:
         return [(rag, self.by_rag[rag.value]) for rag in Rag]
 
 
-@dataclass(frozen=True, slots=True)
-class Classified:
-    """One action's place in the lists at one day, worked out once by ``classify`` however many groups count it."""
+class Classified(NamedTuple):
+    """One action's place in the lists at one day, worked out once by ``classify`` however many groups count it
+    (a named tuple: as immutable as a frozen dataclass, and made in half the time, once per action a page counts)."""
 
     state: ActionState
     at: tuple  # (today, since, soon_days): what it was classified for
@@ -107,15 +108,19 @@ class Classified:
     not_updated: bool
 
 
-def _classified(state, at):
+def _classified(state, at, thresholds=None):
     if isinstance(state, Classified):
-        return state if state.at == at else _classified(state.state, at)
+        return state if state.at == at else _classified(state.state, at, thresholds)
     today, since, soon_days = at
-    rag = rag_for(status=state.status, percent_complete=state.percent_complete, due_date=state.due_date, today=today)
-    due_in = state.days_until_due(today) if state.is_due_soon(today, soon_days) else None
-    return Classified(
-        state, at, str(rag.rating), state.overdue_days(today), due_in, state.is_without_update_since(since)
+    rating = rag_rating(
+        status=state.status,
+        percent_complete=state.percent_complete,
+        due_date=state.due_date,
+        today=today,
+        thresholds=thresholds,
     )
+    due_in = state.days_until_due(today) if state.is_due_soon(today, soon_days) else None
+    return Classified(state, at, rating.value, state.overdue_days(today), due_in, state.is_without_update_since(since))
 
 
 def classify(states, *, today, since=None, soon_days=None):
@@ -123,8 +128,12 @@ def classify(states, *, today, since=None, soon_days=None):
     ``summarise`` and ``summarise_by`` as often as needed (a record classified for another day is classified
     again, never misread)."""
     at = (today, since, due_soon_days() if soon_days is None else soon_days)
+    thresholds = rag_thresholds()  # the settings read once, not once an action
     # records classified for the same day pass as they are: a page counting them in several groups pays once
-    return [state if type(state) is Classified and state.at == at else _classified(state, at) for state in states]
+    return [
+        state if type(state) is Classified and state.at == at else _classified(state, at, thresholds)
+        for state in states
+    ]
 
 
 def _tally(classified, label=""):

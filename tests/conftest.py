@@ -21,12 +21,11 @@ def today():
     return timezone.localdate()
 
 
-@pytest.fixture(scope="module")
-def national_sets(django_db_setup, django_db_blocker):
-    """The national fixture sets, loaded once for a module's tests, as ``TestCase.setUpTestData`` does: each test
-    runs in a savepoint of the module's transaction, which is rolled back after the module's last test. (Loading
-    them for each test cost about 7 s a test on PostgreSQL.)"""
-    from django.core.management import call_command
+def kept_for_module(django_db_blocker, build):
+    """``build()``'s world made once and kept for a module's tests, as ``TestCase.setUpTestData`` does: a module
+    fixture's ``yield from``. Each test runs in a savepoint of this transaction (pytest-django's ``db``) and is
+    rolled back after it; the whole is rolled back after the module's last test. The database stays blocked
+    between, for tests that did not ask for it."""
     from django.db import transaction
 
     with django_db_blocker.unblock():
@@ -34,15 +33,26 @@ def national_sets(django_db_setup, django_db_blocker):
         atomic._from_testcase = True  # a test's wrapper, as Django marks its own (plan_cache._in_transaction)
         atomic.__enter__()
         try:
-            call_command("load_recommendations", verbosity=0)
+            world = build()
         except BaseException:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
             raise
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
+    try:
+        yield world
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def national_sets(django_db_setup, django_db_blocker):
+    """The national fixture sets, loaded once for a module's tests (``kept_for_module``). (Loading them for each
+    test cost about 7 s a test on PostgreSQL.)"""
+    from django.core.management import call_command
+
+    yield from kept_for_module(django_db_blocker, lambda: call_command("load_recommendations", verbosity=0))
 
 
 @pytest.fixture

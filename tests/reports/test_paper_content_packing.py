@@ -17,20 +17,31 @@ from actions.services import ProgressChange, action_record_progress
 from reports import content, exports, services
 from reports.models import Paper
 from reports.paper_parts import digests, parts, sources
+from tests.conftest import kept_for_module
 from tests.reports.test_issued_papers_unchanged import outputs
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 12, 2)  # the demo's day: its dates are fixed, whatever day the test runs
 
 
-@pytest.fixture
-def demo(settings):
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker):
+    """The national sets and the demo partnership, built once for the module's tests (each rolled back after it)."""
+    from django.test import override_settings
+
     from reports.demo import build_demo_partnership
 
-    settings.DEBUG = True  # the demo's accounts are made only where DEBUG says this is not a live installation
-    call_command("load_recommendations", verbosity=0)
-    partnership, _, _ = build_demo_partnership(today=TODAY, password="unused-in-this-file")
-    return partnership
+    def build():
+        call_command("load_recommendations", verbosity=0)
+        with override_settings(DEBUG=True):  # the demo's accounts are made only where DEBUG says this is no live site
+            return build_demo_partnership(today=TODAY, password="unused-in-this-file")[0]
+
+    yield from kept_for_module(django_db_blocker, build)
+
+
+@pytest.fixture
+def demo(demo_world, db):
+    return demo_world
 
 
 def stored(value):
@@ -43,21 +54,11 @@ def a_paper(demo):
 
 
 @pytest.fixture(scope="module")
-def document(django_db_setup, django_db_blocker):
-    """A demo paper's document as generated (plain JSON): built once for the tests that read it, and the database
-    left as it was."""
-    from django.db import transaction
-    from django.test import override_settings
-
-    from reports.demo import build_demo_partnership
-
-    with django_db_blocker.unblock(), transaction.atomic(), override_settings(DEBUG=True):
-        call_command("load_recommendations", verbosity=0)
-        partnership, _, _ = build_demo_partnership(today=TODAY, password="unused-in-this-file")
-        paper = a_paper(partnership)
-        generated = stored(services._generate(paper, list(paper.reports.all())))
-        transaction.set_rollback(True)
-    return generated
+def document(demo_world, django_db_blocker):
+    """A demo paper's document as generated (plain JSON), read once for the tests that read it."""
+    with django_db_blocker.unblock():
+        paper = a_paper(demo_world)
+        return stored(services._generate(paper, list(paper.reports.all())))
 
 
 def test_the_document_comes_back_from_the_stored_content_as_generated(document):
