@@ -42,11 +42,16 @@ def csv_cell(value):
     return neutralise(str(value))
 
 
-def csv_bytes(header, rows):
-    """A CSV file as bytes: UTF-8 with a byte order mark, so that Excel reads accents and dashes right."""
+def csv_bytes(header, rows, *, ready=False):
+    """A CSV file as bytes: UTF-8 with a byte order mark, so that Excel reads accents and dashes right. Each cell is
+    written as ``csv_cell`` writes it; ``ready``: the rows' cells are so already (text neutralised, dates as
+    ``datetime.date``, which the csv module writes in ISO form, no datetime), and are written as they are."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
+    if ready:
+        writer.writerows(rows)
+        return out.getvalue().encode("utf-8-sig")
     # ``csv_cell`` for each cell, but that the cells most rows are made of pass as they are, which is what
     # csv_cell would give them: no call per cell (a 500-row sheet has 6,500). The csv module writes None as "".
     cell, triggers = csv_cell, FORMULA_TRIGGERS

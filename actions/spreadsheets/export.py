@@ -41,18 +41,22 @@ def _recommendations(actions):
 
 
 def export_rows(actions):
-    """One list of cell values per action, in COLUMNS order; dates as datetime.date, text not yet neutralised, the
-    columns to fill in empty (``None``: an empty CSV field; no cell at all in the XLSX, but for a date's format).
-    Two queries of values, whatever the number of actions."""
+    """One list of cell values per action, in COLUMNS order: dates as datetime.date, every text cell neutralised
+    (``neutralise``: it is text people typed), the columns to fill in empty (``None``: an empty CSV field; no cell at
+    all in the XLSX, but for a date's format). Two queries of values, whatever the number of actions."""
     recommendations = _recommendations(actions)
+    n = neutralise
     for pk, version, reference, owner, description, timescale, due, status, percent in actions.values_list(*_FIELDS):
         answered = recommendations.get(pk, "")
-        yield [pk, version, reference, owner, answered, description, timescale, due, status, percent, None, None, None]
+        yield [pk, version, n(reference), n(owner), n(answered), n(description), n(timescale), due, status, percent,
+               None, None, None]  # fmt: skip
 
 
 def export_csv(actions):
-    """The sheet as CSV bytes (UTF-8 with a byte order mark, formulas neutralised)."""
-    return csv_bytes(COLUMNS, export_rows(actions))
+    """The sheet as CSV bytes (UTF-8 with a byte order mark, formulas neutralised). The rows are written as
+    ``export_rows`` makes them: their text is neutralised there, and the rest are numbers, status codes, None and
+    dates (a DateField's, which the csv module writes in ISO form)."""
+    return csv_bytes(COLUMNS, export_rows(actions), ready=True)
 
 
 _HEADER_FONT = Font(bold=True)
@@ -77,11 +81,10 @@ def export_xlsx(actions):
     date_cells = {index: _date_cell(sheet) for index in _DATE_COLUMNS}
     rows = 0
     for row in export_rows(actions):
-        cells = [neutralise(value) for value in row]
-        for index, cell in date_cells.items():
-            cell.value = cells[index]
-            cells[index] = cell
-        sheet.append(cells)
+        for index, cell in date_cells.items():  # the text is neutralised already (export_rows)
+            cell.value = row[index]
+            row[index] = cell
+        sheet.append(row)
         rows += 1
     _add_validations(sheet, last_row=rows + 1 if rows else 2)
     _add_help_sheet(workbook)
