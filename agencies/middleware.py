@@ -1,4 +1,4 @@
-from . import audit
+from . import audit, plan_cache
 
 
 class AuditRefusalMiddleware:
@@ -12,3 +12,17 @@ class AuditRefusalMiddleware:
         if response.status_code == 403:
             audit.record(request, audit.Action.REFUSED, outcome=audit.Outcome.REFUSED, detail=request.method)
         return response
+
+
+class PlanVersionPerRequestMiddleware:
+    """A read request (GET, HEAD) reads each plan's version once, however many cached parts its page has
+    (``plan_cache.versions_read_once``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with plan_cache.versions_read_once():
+            return self.get_response(request)

@@ -12,6 +12,8 @@ Only what is the same for every reader of the partnership may be cached here: no
 rendered with the request.
 """
 
+import contextlib
+import contextvars
 import hashlib
 import logging
 import time
@@ -27,6 +29,22 @@ from .models import PlanVersion
 CACHE_ALIAS = "plan"
 logger = logging.getLogger(__name__)
 
+#: {partnership pk: version} read so far in this request, while ``versions_read_once`` holds (a read request).
+_versions_read = contextvars.ContextVar("plan_versions_read", default=None)
+
+
+@contextlib.contextmanager
+def versions_read_once():
+    """Within this block (a read request: ``PlanVersionPerRequestMiddleware``), each plan's version is read from the
+    database once: a page with several cached parts (the "as at" control and its body) asks for it once. A change
+    made in the block (``mark_changed``) forgets what was read, so the version is never older than a change the
+    request itself made."""
+    token = _versions_read.set({})
+    try:
+        yield
+    finally:
+        _versions_read.reset(token)
+
 
 def mark_changed(partnership_id):
     """Record that the partnership's plan changed (``None``: the national recommendations every plan answers).
@@ -41,17 +59,26 @@ def mark_changed(partnership_id):
             f"ON CONFLICT (scope) DO UPDATE SET number = {table}.number + 1, changed_at = excluded.changed_at",
             [scope, timezone.now()],
         )
+    read = _versions_read.get()
+    if read is not None:
+        read.clear()
 
 
 def version(partnership):
     """The plan's current version: a string that changes whenever the partnership's plan or the national
-    recommendations change (one query)."""
+    recommendations change (one query; none for a second ask within ``versions_read_once``)."""
+    read = _versions_read.get()
+    if read is not None and partnership.pk in read:
+        return read[partnership.pk]
     numbers = dict(
         PlanVersion.objects.filter(scope__in=[str(partnership.pk), PlanVersion.NATIONAL]).values_list(
             "scope", "number"
         )
     )
-    return f"{numbers.get(str(partnership.pk), 0)}.{numbers.get(PlanVersion.NATIONAL, 0)}"
+    value = f"{numbers.get(str(partnership.pk), 0)}.{numbers.get(PlanVersion.NATIONAL, 0)}"
+    if read is not None and not _in_transaction():  # read in a transaction of its own: perhaps its own change
+        read[partnership.pk] = value
+    return value
 
 
 def _in_transaction():

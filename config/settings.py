@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "agencies.middleware.PlanVersionPerRequestMiddleware",  # a read request reads each plan's version once
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -17,6 +17,7 @@ from django.urls import Resolver404, resolve
 
 from actions.models import ActionRecommendation
 from actions.rag import rag_for
+from agencies import plan_cache
 from recommendations.models import ApplicabilityDecision, Recommendation
 
 from .history import actions_as_at, decisions_as_at, end_of_day, last_updates, states_from_rows
@@ -96,7 +97,10 @@ def read_as_at(request, partnership, today):
             as_at.day, as_at.error = _day_shown(raw, day, today)
     if partnership is not None and partnership.is_archived:
         _archived(as_at, partnership)
-    as_at.last_meeting, issued = _last_meeting_and_issued_papers(partnership, today)
+    # kept with the plan's pages: a meeting's change and a paper's issue are changes of the plan (plan_changes)
+    as_at.last_meeting, issued = plan_cache.cached(
+        partnership, "as-at-links", [today], lambda: _last_meeting_and_issued_papers(partnership, today)
+    )
     as_at.links = _quick_links(as_at, issued)
     return as_at
 

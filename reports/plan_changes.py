@@ -17,7 +17,7 @@ from actions.models import Action, ActionRecommendation, ProgressUpdate
 from agencies.models import Agency, Membership, Partnership
 from agencies.plan_cache import mark_changed
 from recommendations.models import ApplicabilityDecision, Finding, Recommendation, ReportSummary, SourceReport, Theme
-from reports.models import Meeting, MeetingDecision, PlanSettings
+from reports.models import Meeting, MeetingDecision, Paper, PlanSettings
 
 
 def _through(field, model):
@@ -60,6 +60,11 @@ def _report_scope(field=None):
     return scope_of
 
 
+def _issued_paper(paper):
+    """An issued paper is a day the plan's pages link to (the "as at" control's quick links); a draft is not."""
+    return paper.partnership_id if paper.status == Paper.Status.ISSUED else None
+
+
 #: What a person's saves may change that no plan page shows: signing in, a new password.
 _UNSEEN_USER_FIELDS = frozenset({"last_login", "password"})
 
@@ -79,6 +84,7 @@ PARTNERSHIP_OF = {
     Meeting: attrgetter("partnership_id"),
     MeetingDecision: attrgetter("partnership_id"),
     PlanSettings: attrgetter("partnership_id"),
+    Paper: _issued_paper,
     SourceReport: _report_scope(),
     Theme: _report_scope("report"),
     Recommendation: _report_scope("report"),

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agencies import plan_cache
+
 from . import papers
 from .content import pack
 from .exports import render_paper_html
@@ -129,6 +131,7 @@ def _freeze(paper, issued_by):
     Paper.objects.filter(pk=paper.pk, status=Paper.Status.DRAFT).update(
         status=paper.status, issued_at=paper.issued_at, issued_by=issued_by, html=paper.html
     )
+    plan_cache.mark_changed(paper.partnership_id)  # an update, not a save: the "as at" links gain its day
 
 
 def paper_pdf_request(*, paper, requested_by):

@@ -109,8 +109,9 @@ PAGES = {
 }
 
 #: Once a page's plan part is cached: the session, the person, the page's own object (the report; the
-#: recommendation, its decision, findings and earlier wordings), the plan's version, the as-at control's links.
-SERVED = {"report page": 5, "recommendation page": 8}
+#: recommendation, its decision, findings and earlier wordings), the plan's version (read once: the as-at control's
+#: links are kept under it too).
+SERVED = {"report page": 4, "recommendation page": 7}
 
 
 def count_queries(client, address):
@@ -178,6 +179,7 @@ def test_the_action_page_makes_the_same_queries_for_5_and_500_updates(client_as,
         )
 
     client = client_as(member)
+    client.get(action.get_absolute_url())  # the as-at control's links kept (updates made as below move no version)
     add_updates(5)
     few = count_queries(client, action.get_absolute_url())
     add_updates(495)

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import Action, ActionRecommendation, ProgressUpdate, Status
+from agencies import plan_cache
 from agencies.models import Agency, Membership, Partnership, PlanVersion
 from agencies.plan_cache import version
 from recommendations.models import ApplicabilityDecision, Finding, Recommendation, ReportSummary, SourceReport, Theme
 from reports import plan_changes
-from reports.models import Meeting, MeetingDecision, PlanSettings
+from reports.models import Meeting, MeetingDecision, Paper, PlanSettings
 from tests.actions.test_views import progress_data
 from tests.factories import (
     ActionFactory,
@@ -62,10 +63,10 @@ def plan(partnership, agency, other_agency, recommendation):
 
 
 def test_every_model_a_plan_page_reads_makes_a_new_version_when_saved_or_deleted(
-    partnership, other_partnership, agency, member, coordinator, recommendation
+    partnership, other_partnership, agency, member, coordinator, recommendation, make_paper
 ):
     """Each model in the registry, saved then deleted, moves its own partnership's version (a national one: every
-    partnership's), and never another partnership's."""
+    partnership's), and never another partnership's. A paper counts once issued: a day the pages link to."""
 
     def versions():
         return version(partnership), version(other_partnership)
@@ -79,7 +80,15 @@ def test_every_model_a_plan_page_reads_makes_a_new_version_when_saved_or_deleted
 
     action = ActionFactory(owner=agency, recommendations=[])
     undecided = RecommendationFactory(report=recommendation.report)
+    def issued_as_a_fixture_loads_it():
+        paper = make_paper(as_at=datetime.date(2009, 9, 2))
+        assert versions() == before, "a draft is no day the pages link to"
+        paper.status, paper.issued_at, paper.html = Paper.Status.ISSUED, timezone.now(), "<p>Issued.</p>"
+        paper.save()
+        return paper
+
     makers = {
+        Paper: issued_as_a_fixture_loads_it,
         Agency: lambda: AgencyFactory(partnership=partnership),
         Membership: lambda: MembershipFactory(agency=AgencyFactory(partnership=partnership)),
         User: lambda: renamed(MembershipFactory(agency=agency).user),
@@ -118,8 +127,8 @@ def test_every_model_a_plan_page_reads_makes_a_new_version_when_saved_or_deleted
         saved = versions()
         assert saved[0] != before[0], f"saving a {model.__name__} left the plan's version as it was"
         assert (saved[1] != before[1]) == national, f"saving a {model.__name__} changed another partnership's plan"
-        if model in (ProgressUpdate, MeetingDecision):
-            continue  # append-only: never deleted
+        if model in (ProgressUpdate, MeetingDecision, Paper):
+            continue  # append-only, or an issued paper (frozen): never deleted
         instance.delete()
         deleted = versions()
         assert deleted[0] != saved[0], f"deleting a {model.__name__} left the plan's version as it was"
@@ -348,3 +357,33 @@ def test_a_free_text_search_is_answered_by_the_database_each_time(client_as, coo
     assert "filter" in client.get(url, {"q": "SW-1"}).context
     response = client.get(url, {"q": "SW-1"})
     assert "filter" in response.context and "<strong>1</strong> action found" in response.content.decode()
+
+
+def test_a_read_request_reads_the_version_once_and_again_after_a_change_of_its_own(
+    partnership, django_assert_num_queries
+):
+    """Within ``versions_read_once`` (every GET and HEAD: the middleware) the version is read once however many
+    cached parts ask; a change made meanwhile is never hidden from the rest of the request; outside, every ask reads."""
+    with plan_cache.versions_read_once():
+        with django_assert_num_queries(1):
+            first = version(partnership)
+            assert version(partnership) == first
+        plan_cache.mark_changed(partnership.pk)
+        assert version(partnership) != first
+    with django_assert_num_queries(2):
+        version(partnership)
+        version(partnership)
+
+
+def test_a_post_reads_the_version_each_time():
+    """A write request is not held to one read: what it changes, the page it renders shows."""
+    from agencies.middleware import PlanVersionPerRequestMiddleware
+
+    seen = []
+    PlanVersionPerRequestMiddleware(lambda request: seen.append(plan_cache._versions_read.get()))(
+        type("Request", (), {"method": "POST"})()
+    )
+    PlanVersionPerRequestMiddleware(lambda request: seen.append(plan_cache._versions_read.get()))(
+        type("Request", (), {"method": "GET"})()
+    )
+    assert seen == [None, {}]
