@@ -54,12 +54,16 @@ class ActionQuerySet(models.QuerySet):
     def for_summary(self, today):
         """What the figures of a list need: RAG, owner and the time of the last progress update, in one query.
         The reports each action answers come from ``report_ids()``."""
+        return self.with_rag(today).select_related("owner").with_last_update()
+
+    def with_last_update(self):
+        """Each action's ``last_update``: the time of its latest progress update (None: never updated)."""
         # A subquery, not Max() over a join: no GROUP BY over every update, and a page of 50 looks up 50 times
         # in the (action, created_at) index.
         latest_update = (
             ProgressUpdate.objects.filter(action=models.OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
         )
-        return self.with_rag(today).select_related("owner").annotate(last_update=models.Subquery(latest_update))
+        return self.annotate(last_update=models.Subquery(latest_update))
 
     def for_lists(self, today, user):
         """What every list of actions shows: ``for_summary`` and the recommendations answered (primary first) of

@@ -217,3 +217,13 @@ def test_the_number_of_queries_does_not_grow_with_the_actions(
     with django_assert_max_num_queries(16):  # as at a day: the history engine's reads in place of the live ones
         response = client.get(URL, {"as_at": days(-1).isoformat()})
     assert response.context["dashboard"].overall.total == 0  # all created today: not there yesterday
+
+
+def test_a_due_soon_line_links_to_its_actions_page(coordinator, agency):
+    """The "due soon" lines' addresses are built around a reversed one: each is the action's own page."""
+    today = datetime.date.today()
+    actions = [
+        ActionFactory(owner=agency, reference=f"D-{n}", due_date=today + datetime.timedelta(days=n)) for n in (1, 2)
+    ]
+    lines = build_dashboard(coordinator, today).upcoming_lines
+    assert sorted(line.url for line in lines) == sorted(action.get_absolute_url() for action in actions)
