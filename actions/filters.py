@@ -127,7 +127,10 @@ class ActionFilter(django_filters.FilterSet):
         self.filters["report"].queryset = reports
         self.filters["theme"].queryset = Theme.objects.filter(report__in=reports).select_related("report")
         self.filters["recommendation"].queryset = (
-            Recommendation.objects.filter(report__in=reports).select_related("report").order_by("report_id", "position")
+            Recommendation.objects.filter(report__in=reports)
+            .select_related("report")
+            .only("reference", "report__short_title")  # what a choice's label shows: not each long text
+            .order_by("report_id", "position")
         )
         for name in ("report", "theme", "recommendation", "owner", "level", "status", "rag"):
             self.filters[name].extra["empty_label"] = "Any"

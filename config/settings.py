@@ -112,6 +112,9 @@ TEMPLATES = [
     },
 ]
 
+#: Django's form templates with the project's few overrides found first (config/forms.py).
+FORM_RENDERER = "config.forms.FormRenderer"
+
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {
