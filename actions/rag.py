@@ -30,6 +30,10 @@ class Rag(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", "Not applicable"
 
 
+#: Each rating's label, by value (a dictionary look-up: pages label many actions).
+RAG_LABELS = dict(Rag.choices)
+
+
 @dataclass(frozen=True)
 class RagResult:
     rating: str
@@ -37,7 +41,7 @@ class RagResult:
 
     @property
     def label(self):
-        return Rag(self.rating).label
+        return RAG_LABELS[self.rating]
 
 
 def _days(n):
@@ -55,65 +59,56 @@ _CLOSED = frozenset(status.value for status in CLOSED_STATUSES)
 
 
 def _rule(status, percent_complete, due_date, today, thresholds):
-    """(rating, why): the rule, once; ``why`` names the branch that rated the action, for its explanation."""
+    """(rating, explanation, days to the due date or None): the rule, once. The explanation is a template that only
+    ``rag_for`` fills in (``{percent}``, ``{late}``, ``{when}``, ``{under}``): ``action_rating`` never writes it."""
     if status == _COMPLETE:
-        return Rag.COMPLETE, "complete"
+        return Rag.COMPLETE, "Complete", None
     if status == _NOT_APPLICABLE:
-        return Rag.NOT_APPLICABLE, "not applicable"
+        return Rag.NOT_APPLICABLE, "Not applicable: no longer tracked", None
     if status in _CLOSED:
-        return Rag.GREEN, "ongoing"
+        return Rag.GREEN, "Green: ongoing, embedded in routine practice", None
     if due_date is None:
         if (percent_complete or 0) > 0:
-            return Rag.GREEN, "undated, under way"
-        return Rag.NO_DATE, "undated"
+            return Rag.GREEN, "Green: {percent}% complete, no due date set", None
+        return Rag.NO_DATE, "No date set: no due date and no progress recorded", None
     days = (due_date - today).days
     if days < 0:
-        return Rag.RED, "overdue"
+        return Rag.RED, "Red: overdue by {late}", days
     amber_days, amber_percent = thresholds or rag_thresholds()
     if days <= amber_days and percent_complete is None:
-        return Rag.AMBER, "due soon, unreported"
+        return Rag.AMBER, "Amber: due {when} and no % complete reported", days
     if days <= amber_days and percent_complete < amber_percent:
-        return Rag.AMBER, "due soon, behind"
+        return Rag.AMBER, "Amber: due {when} and {percent}% complete (under {under}%)", days
     if percent_complete is None:
-        return Rag.GREEN, "unreported"
-    return Rag.GREEN, "on track"
-
-
-def rag_rating(*, status, percent_complete, due_date, today, thresholds=None):
-    """The rating alone (a ``Rag``), by ``rag_for``'s rule, for pages that count many actions and explain none."""
-    return _rule(status, percent_complete, due_date, today, thresholds)[0]
+        return Rag.GREEN, "Green: due {when}, % complete not reported", days
+    return Rag.GREEN, "Green: due {when}, {percent}% complete", days
 
 
 def rag_for(*, status, percent_complete, due_date, today, thresholds=None):
-    rating, why = _rule(status, percent_complete, due_date, today, thresholds)
-    if why == "complete":
-        return RagResult(rating, "Complete")
-    if why == "not applicable":
-        return RagResult(rating, "Not applicable: no longer tracked")
-    if why == "ongoing":
-        return RagResult(rating, "Green: ongoing, embedded in routine practice")
-    if why == "undated, under way":
-        return RagResult(rating, f"Green: {percent_complete}% complete, no due date set")
-    if why == "undated":
-        return RagResult(rating, "No date set: no due date and no progress recorded")
-    days = (due_date - today).days
-    if why == "overdue":
-        return RagResult(rating, f"Red: overdue by {_days(-days)}")
+    """The rating and its explanation; ``thresholds`` as ``rag_thresholds()`` gives them (None: read them)."""
+    rating, explanation, days = _rule(status, percent_complete, due_date, today, thresholds)
+    if days is None:
+        return RagResult(rating, explanation.format(percent=percent_complete))
     when = "today" if days == 0 else f"in {_days(days)}"
-    if why == "due soon, unreported":
-        return RagResult(rating, f"Amber: due {when} and no % complete reported")
-    if why == "due soon, behind":
-        amber_percent = (thresholds or rag_thresholds())[1]
-        return RagResult(rating, f"Amber: due {when} and {percent_complete}% complete (under {amber_percent}%)")
-    if why == "unreported":
-        return RagResult(rating, f"Green: due {when}, % complete not reported")
-    return RagResult(rating, f"Green: due {when}, {percent_complete}% complete")
+    under = (thresholds or rag_thresholds())[1]
+    return RagResult(rating, explanation.format(percent=percent_complete, late=_days(-days), when=when, under=under))
 
 
-def action_rag(action, today):
+def action_rag(action, today, thresholds=None):
+    """``rag_for`` an action, or anything with its status, % complete and due date (an ``ActionState``)."""
     return rag_for(
-        status=action.status, percent_complete=action.percent_complete, due_date=action.due_date, today=today
+        status=action.status,
+        percent_complete=action.percent_complete,
+        due_date=action.due_date,
+        today=today,
+        thresholds=thresholds,
     )
+
+
+def action_rating(action, today, thresholds=None):
+    """The rating alone (a ``Rag``) of an action or an ``ActionState``, by ``rag_for``'s rule: for pages that count
+    many actions and explain none."""
+    return _rule(action.status, action.percent_complete, action.due_date, today, thresholds)[0]
 
 
 def rag_expression(today):

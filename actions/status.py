@@ -12,6 +12,9 @@ class Status(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", "Not applicable"
 
 
+#: Each status's label, by value (a dictionary look-up: pages label many actions).
+STATUS_LABELS = dict(Status.choices)
+
 #: Statuses under which an action can no longer be overdue, due soon or waiting for an update.
 CLOSED_STATUSES = (Status.COMPLETE, Status.ONGOING, Status.NOT_APPLICABLE)
 

@@ -16,7 +16,7 @@ from django.db import connection
 from django.urls import Resolver404, resolve
 
 from actions.models import ActionRecommendation
-from actions.rag import rag_for
+from actions.rag import action_rating
 from agencies import plan_cache
 from recommendations.models import ApplicabilityDecision, Recommendation
 
@@ -189,9 +189,7 @@ def actions_as_they_stood(actions, partnership, day):
         action.status, action.percent_complete, action.due_date = state.status, state.percent_complete, state.due_date
         action.description, action.timescale_text = row["description"], row["timescale_text"]
         action.last_update = state.last_update
-        action.rag = rag_for(
-            status=state.status, percent_complete=state.percent_complete, due_date=state.due_date, today=day
-        ).rating
+        action.rag = action_rating(state, day)
         action.as_at = day
         result.append(action)
     return result

@@ -22,7 +22,7 @@ from django.utils.text import Truncator
 
 from actions.models import OVERDUE_BANDS, Action, ActionQuerySet
 from actions.ordering import display_reference
-from actions.rag import Rag
+from actions.rag import RAG_LABELS
 from actions.states import ActionState, due_soon_days
 from actions.status import percent_display
 from agencies.access import partnership_of
@@ -35,7 +35,6 @@ from .as_at import on_day as keep_day
 from .summary import OVERLAP_NOTE, Summary, classify, summarise, summarise_by
 
 NO_REPORT = "Not linked to a report"
-RAG_LABELS = dict(Rag.choices)
 
 
 def actions_list_url(**params):

@@ -19,9 +19,9 @@ from django.utils.text import Truncator
 
 from actions.models import ActionQuerySet, ActionRecommendation
 from actions.ordering import display_reference
-from actions.rag import Rag
+from actions.rag import RAG_LABELS
 from actions.states import ActionState, due_soon_days
-from actions.status import Status, percent_display
+from actions.status import STATUS_LABELS, percent_display
 from recommendations.models import SourceReport
 
 from .models import Meeting, MeetingDecision, PlanSettings
@@ -31,8 +31,6 @@ from .summary import OVERLAP_NOTE, summarise
 #: What My actions reads of each action.
 FIELDS = (*ActionQuerySet.SUMMARY_VALUES, "level")
 
-STATUS_LABELS = dict(Status.choices)
-RAG_LABELS = dict(Rag.choices)
 
 
 @dataclass(slots=True)

@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from actions.models import Action, ActionRecommendation, ProgressUpdate
 from actions.ordering import natural_sort_key
-from actions.rag import Rag, rag_for, rag_thresholds
-from actions.status import Status, percent_display
+from actions.rag import RAG_LABELS, Rag, action_rag, rag_thresholds
+from actions.status import STATUS_LABELS, Status, percent_display
 from recommendations.models import ApplicabilityDecision, Finding, Recommendation, ReportSummary, SourceReport
 
 from . import appendices, charts
@@ -62,20 +62,14 @@ def short_date(value):
 # --- shaping ----------------------------------------------------------------------------------------------------
 
 
-#: Labels by value: a dictionary look-up, not an enum's, for each of a paper's actions.
-LEVEL_LABELS, STATUS_LABELS, RAG_LABELS = dict(Action.Level.choices), dict(Status.choices), dict(Rag.choices)
+#: Levels' labels by value: a dictionary look-up, not an enum's, for each of a paper's actions.
+LEVEL_LABELS = dict(Action.Level.choices)
 
 
 def _action_item(row, state, agencies, as_at, note=None, thresholds=None):
     """One action as the paper prints it, from its as-at row and its ActionState; ``thresholds`` the RAG rule's
     settings, read once for the paper (``rag_thresholds``)."""
-    rag = rag_for(
-        status=state.status,
-        percent_complete=state.percent_complete,
-        due_date=state.due_date,
-        today=as_at,
-        thresholds=thresholds,
-    )
+    rag = action_rag(state, as_at, thresholds)
     owner = agencies.get(row["owner_id"])
     return {
         "id": row["id"],
@@ -205,7 +199,7 @@ def _changing_updates(partnership, start, moment):
 def _period_changes(partnership, start, moment, items, states):
     """The period's progress updates, shaped into status changes, completions and slipped dates. One query."""
     status_changes, completed, slipped = [], {}, []
-    labels, dates = dict(Status.choices), {}
+    labels, dates = STATUS_LABELS, {}
     for action_id, when, before, after, note, due_before, due_after, reason in _changing_updates(
         partnership, start, moment
     ):

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from actions.rag import Rag, rag_rating, rag_thresholds
+from actions.rag import Rag, action_rating, rag_thresholds
 from actions.states import ActionState, due_soon_days
 from actions.status import OVERDUE_BANDS, Status, mean_percent, percent_display
 
@@ -112,13 +112,7 @@ def _classified(state, at, thresholds=None):
     if isinstance(state, Classified):
         return state if state.at == at else _classified(state.state, at, thresholds)
     today, since, soon_days = at
-    rating = rag_rating(
-        status=state.status,
-        percent_complete=state.percent_complete,
-        due_date=state.due_date,
-        today=today,
-        thresholds=thresholds,
-    )
+    rating = action_rating(state, today, thresholds)
     due_in = state.days_until_due(today) if state.is_due_soon(today, soon_days) else None
     return Classified(state, at, rating.value, state.overdue_days(today), due_in, state.is_without_update_since(since))
 

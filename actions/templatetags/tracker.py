@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 
 from actions.ordering import display_reference
-from actions.rag import Rag
+from actions.rag import RAG_LABELS
 
 register = template.Library()
 
@@ -14,7 +14,7 @@ def rag_badge(action, explain=False):
     if rating is None or explain:
         result = action.rag_result(getattr(action, "as_at", None) or timezone.localdate())  # the day it is shown as at
         return {"rating": result.rating, "label": result.explanation if explain else result.label}
-    return {"rating": rating, "label": Rag(rating).label}
+    return {"rating": rating, "label": RAG_LABELS[rating]}
 
 
 @register.filter

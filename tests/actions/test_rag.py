@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from actions.models import Action, Status
-from actions.rag import Rag, rag_for, rag_rating
+from actions.rag import Rag, action_rating, rag_for
 from actions.states import ActionState
 from reports.summary import classify
 from tests.factories import ActionFactory
@@ -136,7 +136,7 @@ def test_the_list_filters_by_the_same_rating_the_rule_gives(agency):
 
 @pytest.mark.parametrize(("within_days", "below_percent"), [(30, 50), (7, 25), (0, 100)])
 def test_the_counted_rating_is_the_explained_rating(settings, within_days, below_percent):
-    """Pages that count many actions rate them by ``rag_rating`` (through ``classify``, the settings read once a
+    """Pages that count many actions rate them by ``action_rating`` (through ``classify``, the settings read once a
     page): for every case of the grid it is ``rag_for``'s rating, under the thresholds in force at the time."""
     settings.RAG_AMBER_WITHIN_DAYS, settings.RAG_AMBER_BELOW_PERCENT = within_days, below_percent
     grid = list(itertools.product(STATUSES, PERCENTS, DUE_IN))
@@ -151,10 +151,7 @@ def test_the_counted_rating_is_the_explained_rating(settings, within_days, below
         rag_for(status=s.status, percent_complete=s.percent_complete, due_date=s.due_date, today=TODAY).rating
         for s in states
     ]
-    rated = [
-        rag_rating(status=s.status, percent_complete=s.percent_complete, due_date=s.due_date, today=TODAY)
-        for s in states
-    ]
+    rated = [action_rating(s, TODAY) for s in states]
     counted = [item.rag for item in classify(states, today=TODAY)]
     assert rated == explained
     assert counted == [rating.value for rating in explained]
