@@ -44,26 +44,14 @@ def csv_cell(value):
 
 def csv_bytes(header, rows, *, ready=False):
     """A CSV file as bytes: UTF-8 with a byte order mark, so that Excel reads accents and dashes right. Each cell is
-    written as ``csv_cell`` writes it; ``ready``: the rows' cells are so already (text neutralised, dates as
-    ``datetime.date``, which the csv module writes in ISO form, no datetime), and are written as they are."""
+    written as ``csv_cell`` writes it. ``ready``: the rows' cells need nothing more (text neutralised, whole numbers
+    from 0, None, and dates as ``datetime.date``, which the csv module writes in ISO form; never a datetime), so
+    they are written as they are (the bulk-update sheet's 6,500 cells, without a call each)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
     if ready:
         writer.writerows(rows)
-        return out.getvalue().encode("utf-8-sig")
-    # ``csv_cell`` for each cell, but that the cells most rows are made of pass as they are, which is what
-    # csv_cell would give them: no call per cell (a 500-row sheet has 6,500). The csv module writes None as "".
-    cell, triggers = csv_cell, FORMULA_TRIGGERS
-    writer.writerows(
-        [
-            value
-            if value is None
-            or (value.__class__ is str and not value.startswith(triggers))
-            or (value.__class__ is int and value >= 0)
-            else cell(value)
-            for value in row
-        ]
-        for row in rows
-    )
+    else:
+        writer.writerows([csv_cell(value) for value in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
