@@ -20,7 +20,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -76,37 +75,6 @@ def targets_for(slug):
         "My actions": ("/actions/mine/", member_key),
         "Dashboard": ("/reports/dashboard/", coordinator_key),
     }
-
-
-class RedisServer:
-    """Debian's redis-server on a free loopback port, keeping nothing on disk, for this run only."""
-
-    def __init__(self):
-        executable = shutil.which("redis-server")
-        if executable is None:
-            sys.exit("redis-server not found: apt-get install -y redis-server")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.directory = tempfile.mkdtemp(prefix="bench-redis-")
-        self.process = subprocess.Popen(
-            [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", self.directory],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        sys.exit(f"redis-server did not answer on port {port}")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def hammer(base, path, key, seconds, threads):
@@ -176,8 +144,13 @@ def main():
             probe.bind(("127.0.0.1", 0))
             args.port = probe.getsockname()[1]
     env = {**os.environ, "DEBUG": "0", "TESTING": "0", "ALLOWED_HOSTS": "127.0.0.1", "SECURE_COOKIES": "0"}
-    redis = RedisServer() if args.redis else None
-    if redis:
+    redis = None
+    if args.redis:  # the shared-cache tests' own server (tests/deploy/conftest.py): Debian's, on a free port
+        from tests.deploy.conftest import RedisServer
+
+        executable = shutil.which("redis-server") or sys.exit("redis-server not found: apt-get install -y redis-server")
+        redis = RedisServer(executable)
+        redis.start()
         env["CACHE_URL"] = redis.url
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
