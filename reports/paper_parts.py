@@ -40,29 +40,39 @@ def _dumps(value):
 
 def sources(packed):
     """{part name: the packed content it shows}. Each is generous: a part holding more than it shows is rendered
-    a little more often; one holding less would be shown stale, so when in doubt a part holds more."""
+    a little more often; one holding less would be shown stale, so when in doubt a part holds more. Where a part
+    shows only a few fields of an action (the overdue bands name each by reference, owner and due date), it holds
+    those fields, not the action: a note on an overdue action leaves the summary as it was."""
     reports = packed.get("reports", [])
     changes, actions = packed.get("changes") or {}, packed.get("actions", {})
     shown = {
         "summary": {
-            **{k: packed.get(k) for k in ("as_at_display", "period_display", "as_at_rule", "overall", "unlinked")},
+            **{k: packed.get(k) for k in ("as_at_display", "period_display", "as_at_rule")},
+            "overall": _figures(packed.get("overall"), actions),
+            "unlinked": len(packed.get("unlinked") or ()),  # the summary counts them; their own part lists them
             "charts": packed.get("charts"),
-            "reports": [{"short_title": r.get("short_title"), "summary": r.get("summary")} for r in reports],
+            "reports": [{"short_title": r.get("short_title"), "summary": _figures(r.get("summary"), actions)}
+                        for r in reports],  # fmt: skip
         },
         "changes": {
-            **{k: v for k, v in changes.items() if k not in ("new", "slipped")},
-            "new": [_reference(item, actions) for item in changes.get("new", [])],  # the section names them only
+            "status_changes": changes.get("status_changes"),
+            "new": [_fields(item, actions, ("reference",)) for item in changes.get("new", [])],  # named only
             "period_display": packed.get("period_display"),
         },
+        "closure": changes.get("proposed_for_closure"),
         "slipped": changes.get("slipped"),
         "agencies": {
-            "agencies": [{"name": a.get("name"), "summary": a.get("summary")} for a in packed.get("agencies", [])],
-            **{k: packed.get(k) for k in ("charts", "overall")},
+            "agencies": [{"name": a.get("name"), "summary": _figures(a.get("summary"), actions)}
+                         for a in packed.get("agencies", [])],  # fmt: skip
+            "charts": packed.get("charts"),
+            "overall": _figures(packed.get("overall"), actions),
         },
         "unlinked": packed.get("unlinked"),
     }
     for index, agency in enumerate(packed.get("agencies", [])):
-        shown[f"agency/{index}"] = agency
+        shown[f"agency/{index}"] = agency.get("name")
+        for part, rows in enumerate(in_parts(agency.get("actions", []))):
+            shown[f"agency/{index}/{part}"] = rows
     for index, report in enumerate(reports):
         shown[f"themes/{index}"] = {"themes": report.get("themes"), "url": report.get("url")}
         for row, plan_row in enumerate(report.get("plan_rows", [])):
@@ -70,10 +80,41 @@ def sources(packed):
     return shown
 
 
-def _reference(item, actions):
-    """The reference of an action shown by its reference alone."""
+#: Rows of an agency's table in a part: a note renders one part of its agency's table again, not the whole table.
+ROWS_PER_PART = 16
+
+
+def in_parts(rows):
+    """An agency's rows in parts of ``ROWS_PER_PART`` (the template's ``in_parts`` filter: the same parts)."""
+    return [rows[start : start + ROWS_PER_PART] for start in range(0, len(rows), ROWS_PER_PART)]
+
+
+#: What the overdue bands print of each action (``_paper_body.html``).
+OVERDUE_FIELDS = ("reference", "owner", "due")
+
+
+def _figures(summary, actions):
+    """A summary as the summary and agency tables show it: its figures, and of each overdue action the fields the
+    bands print. Its ``lists`` (the dashboard's counts, kept so that a paper's figures can be held to the pages')
+    are printed nowhere in the body: a note that takes an action off "not updated" leaves both tables as they were."""
+    if not isinstance(summary, dict):
+        return summary
+    bands = [
+        {**band, "actions": [_fields(item, actions, OVERDUE_FIELDS) for item in band.get("actions", [])]}
+        for band in summary.get("overdue", [])
+    ]
+    return {**{k: v for k, v in summary.items() if k not in UNPRINTED}, "overdue": bands}
+
+
+#: What a summary holds that the body does not print.
+UNPRINTED = frozenset({"lists"})
+
+
+def _fields(item, actions, names):
+    """These fields of an action shown by a reference (``{"@": id}``); anything else as it is."""
     if isinstance(item, dict) and "@" in item and str(item["@"]) in actions:
-        return actions[str(item["@"])].get("reference")
+        action = actions[str(item["@"])]
+        return [action.get(name) for name in names]
     return item
 
 

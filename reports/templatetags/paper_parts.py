@@ -6,6 +6,7 @@ import itertools
 
 from django import template
 
+from reports import paper_parts
 from reports.paper_parts import parts
 
 register = template.Library()
@@ -43,3 +44,9 @@ def paper_part(parser, token):
     nodelist = parser.parse(("endpaper_part",))
     parser.delete_first_token()
     return PaperPartNode([parser.compile_filter(bit) for bit in bits], nodelist)
+
+
+@register.filter
+def in_parts(rows):
+    """An agency's rows in the parts its table is kept in (``reports.paper_parts.in_parts``)."""
+    return paper_parts.in_parts(rows)

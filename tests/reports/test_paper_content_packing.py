@@ -157,3 +157,65 @@ def test_the_content_is_compressed_with_lz4_on_postgresql(db):
             "SELECT attcompression FROM pg_attribute WHERE attrelid = 'reports_paper'::regclass AND attname = 'content'"
         )
         assert cursor.fetchone()[0] == "l"  # l: LZ4 (the server here is built with it)
+
+
+def _body(paper, packed):
+    """The paper's body as rendered from this packed content (its parts from the cache where their digests match)."""
+    from django.template.loader import render_to_string
+
+    paper.content = {**packed, "parts": digests(packed)}
+    return render_to_string("reports/_paper_body.html", exports.paper_context(paper))
+
+
+def test_no_part_is_shown_stale_whichever_field_of_an_action_changes(demo):
+    """A part holds only what it shows (the overdue bands the reference, owner and due date of each action; an
+    agency's table its rows in parts): change any field of an action shown in every kind of place, and the body
+    rendered from the parts kept is the body rendered afresh."""
+    paper, packed = next(
+        (paper, packed)
+        for paper in Paper.objects.filter(partnership=demo).order_by("as_at")
+        for packed in [stored(content.pack(services._generate(paper, list(paper.reports.all()))))]
+        if packed["changes"]["proposed_for_closure"] and packed["overall"]["overdue_total"]
+    )  # a paper of the demo's with actions proposed for closure and actions overdue
+    overdue = {a["@"] for band in packed["overall"]["overdue"] for a in band["actions"]}
+    closing = {a["@"] for a in packed["changes"]["proposed_for_closure"]}
+    changed = {c["@base"] for c in packed["changes"]["status_changes"] if "@base" in c}
+    chosen = [min(overdue), min(closing), min(changed - overdue - closing)]
+    assert len(set(chosen)) == 3  # the demo fills each kind of place
+    fields = sorted(packed["actions"][str(chosen[0])])
+    for pk in chosen:
+        for field in fields:
+            parts.clear()
+            _body(paper, packed)  # every part kept as it was
+            edited = json.loads(json.dumps(packed))
+            item = edited["actions"][str(pk)]
+            item[field] = f"{item[field]} (edited)" if isinstance(item[field], str) else 987
+            kept = _body(paper, edited)
+            parts.clear()
+            assert kept == _body(paper, edited), (pk, field)
+
+
+def test_a_note_on_an_overdue_action_renders_one_part_of_its_agency_table_again(demo):
+    paper = a_paper(demo)
+    packed = stored(content.pack(services._generate(paper, list(paper.reports.all()))))
+    overdue = min(a["@"] for band in packed["overall"]["overdue"] for a in band["actions"])
+    edited = json.loads(json.dumps(packed))
+    edited["actions"][str(overdue)]["note"] = "A new note."
+    before, after = digests(packed), digests(edited)
+    moved = {name for name in before if before[name] != after[name]}
+    assert "summary" not in moved and "agencies" not in moved  # the bands show no note
+    assert len([name for name in moved if name.startswith("agency/")]) == 1  # one part of its agency's table
+
+
+def test_what_the_summary_parts_leave_out_is_printed_nowhere_in_the_body():
+    """The summary and agency parts hold a summary without its ``lists`` (``paper_parts.UNPRINTED``): safe only
+    while the body prints none of them."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from reports.paper_parts import UNPRINTED
+
+    body = Path(settings.BASE_DIR, "templates", "reports", "_paper_body.html").read_text()
+    for key in UNPRINTED:
+        assert f".{key}" not in body and f"{key}." not in body
