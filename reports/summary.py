@@ -106,6 +106,8 @@ class Classified(NamedTuple):
     overdue_days: int  # 0: not overdue
     due_in: int | None  # days to go when due soon, else None
     not_updated: bool
+    tracked: bool  # counted in the mean % complete (``ActionState.is_tracked``)
+    complete: bool  # ``ActionState.is_complete``: both read once, not once a group that counts the action
 
 
 def _classified(state, at, thresholds=None):
@@ -114,7 +116,16 @@ def _classified(state, at, thresholds=None):
     today, since, soon_days = at
     rating = action_rating(state, today, thresholds)
     due_in = state.days_until_due(today) if state.is_due_soon(today, soon_days) else None
-    return Classified(state, at, rating.value, state.overdue_days(today), due_in, state.is_without_update_since(since))
+    return Classified(
+        state,
+        at,
+        rating.value,
+        state.overdue_days(today),
+        due_in,
+        state.is_without_update_since(since),
+        state.is_tracked,
+        state.is_complete,
+    )
 
 
 def classify(states, *, today, since=None, soon_days=None):
@@ -136,19 +147,18 @@ def _tally(classified, label=""):
     summary = Summary(label)
     by_status, by_rag, percents = summary.by_status, summary.by_rag, summary.percents
     overdue, due_soon, not_updated, complete = summary.overdue, summary.due_soon, summary.not_updated, summary.complete
-    for item in classified:
-        state = item.state
+    for state, _at, rag, overdue_days, due_in, is_not_updated, tracked, is_complete in classified:
         by_status[state.status] += 1
-        by_rag[item.rag] += 1
-        if state.is_tracked:
+        by_rag[rag] += 1
+        if tracked:
             percents.append(state.percent_complete)
-        if item.overdue_days:
-            overdue.append((state.id, item.overdue_days))
-        if item.due_in is not None:
-            due_soon.append((state.id, item.due_in))
-        if item.not_updated:
+        if overdue_days:
+            overdue.append((state.id, overdue_days))
+        if due_in is not None:
+            due_soon.append((state.id, due_in))
+        if is_not_updated:
             not_updated.append(state.id)
-        if state.is_complete:
+        if is_complete:
             complete.append(state.id)
     summary.tracked = len(percents)
     overdue.sort(key=lambda pair: -pair[1])

@@ -2,11 +2,7 @@
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+import xlsxwriter
 
 from config.tabular import csv_bytes, neutralise
 
@@ -59,85 +55,60 @@ def export_csv(actions):
     return csv_bytes(COLUMNS, export_rows(actions), ready=True)
 
 
-_HEADER_FONT = Font(bold=True)
-_EDITABLE_FILL = PatternFill("solid", fgColor="FFF2CC")
+_EDITABLE_FILL = "#FFF2CC"
 _WIDTHS = {"description": 60, "recommendations": 28, "note": 50, "revision_reason": 40, "timescale": 24}
-
-
-_DATE_COLUMNS = tuple(COLUMNS.index(name) for name in ("due_date", "revised_due_date"))
+_DATE_COLUMNS = frozenset(COLUMNS.index(name) for name in ("due_date", "revised_due_date"))
 
 
 def export_xlsx(actions):
     """The sheet as XLSX bytes: an "Actions" sheet with drop-down statuses and a "Help" sheet.
 
-    Written in openpyxl's write-only mode: each row goes to the file as it is appended, with no cell objects kept;
-    widths, the frozen header and the header's styles are set before the first row, the validations after the
-    last (they are written at the sheet's end)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Actions")
-    _format_actions_sheet(sheet)
-    # The two date columns carry their format on every row, an empty revised_due_date too (typed-in dates read
-    # as dates): one styled cell per column, its value replaced row by row (a row is written as it is appended).
-    date_cells = {index: _date_cell(sheet) for index in _DATE_COLUMNS}
-    rows = 0
-    for row in export_rows(actions):
-        for index, cell in date_cells.items():  # the text is neutralised already (export_rows)
-            cell.value = row[index]
-            row[index] = cell
-        sheet.append(row)
-        rows += 1
-    _add_validations(sheet, last_row=rows + 1 if rows else 2)
-    _add_help_sheet(workbook)
+    Written by XlsxWriter, which writes a cell's XML in about a third of openpyxl's time (the bulk sheet is written
+    again after every change to the plan: bench/RESULTS.md §13). Every text cell is written as text
+    (``write_string``: a neutralised formula stays text, and nothing is turned into a number or a link), numbers
+    as numbers, the two date columns as dates in the yyyy-mm-dd format on every row (an empty revised_due_date too:
+    a date typed in is read as a date)."""
     out = io.BytesIO()
-    workbook.save(out)
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    bold = workbook.add_format({"bold": True})
+    editable = workbook.add_format({"bold": True, "bg_color": _EDITABLE_FILL, "pattern": 1})
+    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet = workbook.add_worksheet("Actions")
+    for index, name in enumerate(COLUMNS):
+        sheet.set_column(index, index, _WIDTHS.get(name, max(12, len(name) + 2)))
+        sheet.write_string(0, index, name, editable if name in EDITABLE_COLUMNS else bold)
+    sheet.freeze_panes(1, 3)  # the header row and the id, version and reference columns
+    text, number, blank, day = sheet.write_string, sheet.write_number, sheet.write_blank, sheet.write_datetime
+    row_number = 0
+    for row_number, row in enumerate(export_rows(actions), start=1):  # the text is neutralised already
+        for index, value in enumerate(row):
+            if index in _DATE_COLUMNS and value is not None:
+                day(row_number, index, value, date)
+            elif index in _DATE_COLUMNS:
+                blank(row_number, index, None, date)
+            elif isinstance(value, str):
+                text(row_number, index, value)
+            elif value is not None:
+                number(row_number, index, value)
+    _add_validations(sheet, last_row=max(row_number, 1))
+    _add_help_sheet(workbook, bold)
+    workbook.close()
     return out.getvalue()
 
 
-def _date_cell(sheet):
-    cell = WriteOnlyCell(sheet)
-    cell.number_format = "yyyy-mm-dd"
-    return cell
-
-
-def _header_cell(sheet, value, *, fill=None):
-    cell = WriteOnlyCell(sheet, value)
-    cell.font = _HEADER_FONT
-    if fill is not None:
-        cell.fill = fill
-    return cell
-
-
-def _format_actions_sheet(sheet):
-    """Widths, the frozen panes and the header row: what write-only mode needs before the first data row."""
-    for index, name in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(name, max(12, len(name) + 2))
-    sheet.freeze_panes = "D2"
-    sheet.append(
-        [_header_cell(sheet, name, fill=_EDITABLE_FILL if name in EDITABLE_COLUMNS else None) for name in COLUMNS]
-    )
-
-
 def _add_validations(sheet, *, last_row):
-    letters = {name: get_column_letter(index) for index, name in enumerate(COLUMNS, start=1)}
-    statuses = DataValidation(
-        type="list",
-        formula1='"' + ",".join(Status.values) + '"',
-        showErrorMessage=True,
-        errorTitle="Status",
-        error="Choose a status code from the list (see the Help sheet).",
-    )
-    percent = DataValidation(
-        type="whole",
-        operator="between",
-        formula1="0",
-        formula2="100",
-        showErrorMessage=True,
-        errorTitle="% complete",
-        error="A whole number from 0 to 100.",
-    )
-    for validation, name in ((statuses, "status"), (percent, "percent_complete")):
-        sheet.data_validations.append(validation)  # what add_data_validation does; write-only sheets lack it
-        validation.add(f"{letters[name]}2:{letters[name]}{last_row}")
+    """The status drop-down and the whole-number % complete, on the data rows (``last_row``: 0-based)."""
+    status, percent = COLUMNS.index("status"), COLUMNS.index("percent_complete")
+    sheet.data_validation(
+        1, status, last_row, status,
+        {"validate": "list", "source": list(Status.values), "error_title": "Status",
+         "error_message": "Choose a status code from the list (see the Help sheet)."},
+    )  # fmt: skip
+    sheet.data_validation(
+        1, percent, last_row, percent,
+        {"validate": "integer", "criteria": "between", "minimum": 0, "maximum": 100, "error_title": "% complete",
+         "error_message": "A whole number from 0 to 100."},
+    )  # fmt: skip
 
 
 HELP_LINES = (
@@ -150,14 +121,16 @@ HELP_LINES = (
 )
 
 
-def _add_help_sheet(workbook):
-    sheet = workbook.create_sheet("Help")
-    sheet.column_dimensions["A"].width = 20
-    sheet.column_dimensions["B"].width = 45
-    sheet.append([_header_cell(sheet, "How to use this sheet")])
-    for line in HELP_LINES:
-        sheet.append([line])
-    sheet.append([])
-    sheet.append([_header_cell(sheet, "Status code"), _header_cell(sheet, "Meaning")])
-    for code, label in Status.choices:
-        sheet.append([code, label])
+def _add_help_sheet(workbook, bold):
+    sheet = workbook.add_worksheet("Help")
+    sheet.set_column(0, 0, 20)
+    sheet.set_column(1, 1, 45)
+    sheet.write_string(0, 0, "How to use this sheet", bold)
+    for row, line in enumerate(HELP_LINES, start=1):
+        sheet.write_string(row, 0, line)
+    heading = len(HELP_LINES) + 2  # a blank row, then the codes
+    sheet.write_string(heading, 0, "Status code", bold)
+    sheet.write_string(heading, 1, "Meaning", bold)
+    for row, (code, label) in enumerate(Status.choices, start=heading + 1):
+        sheet.write_string(row, 0, code)
+        sheet.write_string(row, 1, label)

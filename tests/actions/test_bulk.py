@@ -300,6 +300,30 @@ def test_a_status_label_is_taken_for_its_code(client_as, member, actions):
     assert actions[0].status == Status.IN_PROGRESS
 
 
+def test_the_xlsx_as_downloaded_uploads_unchanged_with_nothing_to_save(client_as, member, actions):
+    """The workbook the application writes (XlsxWriter) is one its upload reads (openpyxl, behind
+    ``config.workbooks``' limits), byte for byte as downloaded."""
+    client = client_as(member)
+    downloaded = client.get(EXPORT_XLSX).content
+    preview = upload(client, "as-downloaded.xlsx", downloaded)
+    assert "0 actions to update, 0 problems, 3 unchanged rows skipped" in text(preview)
+
+
+def test_the_xlsx_keeps_its_layout_header_styles_frozen_panes_widths_and_dated_empty_cells(client_as, member, actions):
+    workbook = download_xlsx(client_as(member))
+    sheet = workbook["Actions"]
+    assert sheet.freeze_panes == "D2"
+    header = {cell.value: cell for cell in sheet[1]}
+    assert all(cell.font.b for cell in header.values())
+    assert header["status"].fill.fgColor.rgb.endswith("FFF2CC") and header["id"].fill.fill_type is None
+    assert sheet.column_dimensions["F"].width >= 60  # the description
+    revised = sheet.cell(row=2, column=COLUMNS.index("revised_due_date") + 1)
+    assert revised.value is None and revised.number_format == "yyyy-mm-dd"  # a date typed in reads as a date
+    percent = next(v for v in sheet.data_validations.dataValidation if v.type == "whole")
+    assert (percent.formula1, percent.formula2, str(percent.sqref)) == ("0", "100", "J2:J4")
+    assert percent.showErrorMessage and percent.error == "A whole number from 0 to 100."
+
+
 def test_a_sheet_with_no_changes_has_nothing_to_save(client_as, member, actions):
     client = client_as(member)
     preview = upload(client, "same.csv", csv_bytes(download_csv(client)))
