@@ -57,7 +57,6 @@ def export_csv(actions):
 
 _EDITABLE_FILL = "#FFF2CC"
 _WIDTHS = {"description": 60, "recommendations": 28, "note": 50, "revision_reason": 40, "timescale": 24}
-_DATE_COLUMNS = frozenset(COLUMNS.index(name) for name in ("due_date", "revised_due_date"))
 
 
 def export_xlsx(actions):
@@ -78,22 +77,42 @@ def export_xlsx(actions):
         sheet.set_column(index, index, _WIDTHS.get(name, max(12, len(name) + 2)))
         sheet.write_string(0, index, name, editable if name in EDITABLE_COLUMNS else bold)
     sheet.freeze_panes(1, 3)  # the header row and the id, version and reference columns
-    text, number, blank, day = sheet.write_string, sheet.write_number, sheet.write_blank, sheet.write_datetime
+    writers = _cell_writers(sheet, date)
     row_number = 0
     for row_number, row in enumerate(export_rows(actions), start=1):  # the text is neutralised already
-        for index, value in enumerate(row):
-            if index in _DATE_COLUMNS and value is not None:
-                day(row_number, index, value, date)
-            elif index in _DATE_COLUMNS:
-                blank(row_number, index, None, date)
-            elif isinstance(value, str):
-                text(row_number, index, value)
-            elif value is not None:
-                number(row_number, index, value)
+        for index, write in writers:
+            write(row_number, index, row[index])
     _add_validations(sheet, last_row=max(row_number, 1))
     _add_help_sheet(workbook, bold)
     workbook.close()
     return out.getvalue()
+
+
+#: How each column's cells are written (``export_rows`` gives each column one kind of value); the columns to fill in
+#: are left without a cell but the revised date's, which carries the date format.
+_KINDS = {"id": "number", "version": "number", "due_date": "date", "percent_complete": "number",
+          "revised_due_date": "date", "note": None, "revision_reason": None}  # fmt: skip
+
+
+def _cell_writers(sheet, date):
+    """[(column index, write(row, column, value))] for the data rows, in COLUMNS order."""
+
+    def number(row, column, value):
+        if value is not None:
+            sheet.write_number(row, column, value)
+
+    def day(row, column, value):
+        if value is None:
+            sheet.write_blank(row, column, None, date)
+        else:
+            sheet.write_datetime(row, column, value, date)
+
+    kinds = {"number": number, "date": day, "text": sheet.write_string}
+    return [
+        (index, kinds[kind])
+        for index, name in enumerate(COLUMNS)
+        if (kind := _KINDS.get(name, "text")) is not None
+    ]
 
 
 def _add_validations(sheet, *, last_row):
