@@ -405,3 +405,32 @@ def test_paper_page_has_no_serious_accessibility_violations(
     PAPER_PAGES[name](page, live_server, login, papers_plan)
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert_accessible(name)
+
+
+def test_on_a_phone_the_papers_prose_tables_read_as_cards_each_cell_named(page, live_server, login, papers_plan):
+    """At 375 px the tables of prose (here each agency's actions) are a card per row, each
+    cell under its column's name and the whole width of the card; at 1280 px they are tables as printed."""
+    from reports.models import Section
+
+    paper = make_paper(papers_plan, form=Paper.Form.CUSTOM, sections=list(Section.values))
+    login(papers_plan.coordinator, next_path=reverse("reports:paper_detail", args=[paper.pk]))
+    agency_rows = page.locator("section[aria-labelledby=agencies] > table ~ table tbody tr")
+    expect(agency_rows.first).to_be_visible()
+    cell = agency_rows.first.locator("td").nth(1)
+
+    def shape():
+        return cell.evaluate(
+            """td => ({display: getComputedStyle(td.parentElement).display,
+                       label: getComputedStyle(td, '::before').content,
+                       width: td.getBoundingClientRect().width})"""
+        )
+
+    wide = shape()
+    assert wide["display"] == "table-row" and wide["label"] in ("none", "normal")
+    page.set_viewport_size({"width": 375, "height": 740})
+    narrow = shape()
+    assert narrow["display"] == "block"
+    assert narrow["label"] == '"Status: "'
+    assert narrow["width"] > 300  # the card's width, not a column a few letters wide
+    assert cell.inner_text().strip() in {label for _, label in Status.choices}  # the value, after its name
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing pushes the page sideways
