@@ -49,7 +49,9 @@ PAGES = {
     "Action list, overdue, by due date": ("coordinator", "/actions/?overdue=on&sort=due"),
     "Action page": ("coordinator", "/actions/{action}/"),
     "Report page": ("coordinator", "/recommendations/laming-2009/"),
+    # Laming 12: no action of the seed answers it (13 at scale in RESULTS.md §13); JAR 2: actions at both (8 and 8)
     "Recommendation page": ("coordinator", "/recommendations/laming-2009/12/"),
+    "Recommendation page, JAR 2": ("coordinator", "/recommendations/jar-haringey-2008/2/"),
     "Dashboard": ("coordinator", "/reports/dashboard/"),
     "XLSX export": ("coordinator", "/actions/bulk/export.xlsx"),
     "CSV export": ("coordinator", "/actions/bulk/export.csv"),
