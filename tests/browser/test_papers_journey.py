@@ -434,3 +434,41 @@ def test_on_a_phone_the_papers_prose_tables_read_as_cards_each_cell_named(page, 
     assert narrow["width"] > 300  # the card's width, not a column a few letters wide
     assert cell.inner_text().strip() in {label for _, label in Status.choices}  # the value, after its name
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing pushes the page sideways
+
+
+#: The words of these cells that the browser broke across lines (a break after a hyphen is a hyphen's), and the cells
+#: whose content is wider than they are.
+BROKEN_WORDS = """cells => cells.flatMap(cell => {
+  const broken = [];
+  const upwards = getComputedStyle(cell).writingMode.startsWith("vertical");
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/[^\\s-]+/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map(r => Math.round(upwards ? r.left : r.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
+  if (cell.scrollWidth > cell.clientWidth + 1) broken.push(`wider than its cell: ${cell.innerText}`);
+  return broken;
+})"""
+
+
+def test_on_a_phone_the_papers_tables_of_figures_break_no_word(page, live_server, login, papers_plan):
+    """At 375 px the summary's tables and the agencies' overview keep every word whole (their headings are written
+    upwards, each column as wide as its figures) and nothing pushes the page sideways."""
+    from reports.models import Section
+
+    paper = make_paper(papers_plan, form=Paper.Form.CUSTOM, sections=list(Section.values))
+    page.set_viewport_size({"width": 375, "height": 740})
+    login(papers_plan.coordinator, next_path=reverse("reports:paper_detail", args=[paper.pk]))
+    figures = page.locator(
+        "section[aria-labelledby=summary] table :is(th, td), section[aria-labelledby=agencies] > table:first-of-type "
+        ":is(th, td)"
+    )
+    expect(figures.first).to_be_visible()
+    assert figures.count() > 40
+    assert figures.evaluate_all(BROKEN_WORDS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
