@@ -32,7 +32,6 @@ from .summary import OVERLAP_NOTE, summarise
 FIELDS = (*ActionQuerySet.SUMMARY_VALUES, "level")
 
 
-
 @dataclass(slots=True)
 class Row:
     """One action as My actions shows it, read as values: what ``ActionState.of`` and the row need."""
