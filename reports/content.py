@@ -39,20 +39,25 @@ def pack(document):
     return packed
 
 
+_NESTED = (list, dict)
+
+
 def _pack(value, actions):
-    if isinstance(value, list):
-        return [_pack(v, actions) for v in value]
-    if not isinstance(value, dict):
+    """``value`` with each action in it replaced by a reference. Scalars, most of a document's values, are kept as
+    they are without a call each (``_NESTED``)."""
+    if type(value) is list:
+        return [_pack(v, actions) if type(v) in _NESTED else v for v in value]
+    if type(value) is not dict:
         return value
-    item = actions.get(value.get("id")) if "id" in value else None
+    item = actions.get(value["id"]) if "id" in value else None
     if item is value:
         return {"@": item["id"]}
     if item is not None and all(k in value and value[k] == v for k, v in item.items()):
         return {"@": item["id"], **{k: v for k, v in value.items() if k not in item}}
-    base = actions.get(value.get("action_id")) if "action_id" in value else None
+    base = actions.get(value["action_id"]) if "action_id" in value else None
     if base is not None and all(value.get(k) == base[k] for k in BASE):
         return {"@base": base["id"], **{k: v for k, v in value.items() if k not in BASE and k != "action_id"}}
-    return {k: _pack(v, actions) for k, v in value.items()}
+    return {k: _pack(v, actions) if type(v) in _NESTED else v for k, v in value.items()}
 
 
 def unpack(content):

@@ -1,4 +1,6 @@
 import datetime
+import functools
+import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +13,39 @@ from agencies.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from agencies.models import Partnership
 
 from .content import unpack
+
+
+def _json_parameter(value, encoder):
+    """``value`` as a JSON query parameter without a cast (psycopg's ``Json``, not ``Jsonb``)."""
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    if is_psycopg3:
+        from psycopg.types.json import Json
+    else:
+        from psycopg2.extras import Json
+    return Json(value, dumps=functools.partial(json.dumps, cls=encoder))
+
+
+class WrittenJSONField(models.JSONField):
+    """JSON kept as it was written: on PostgreSQL a ``json`` column (the text, checked and stored), not ``jsonb``
+    (parsed into a binary form, which only lookups inside the value need). A paper's content is written whole on
+    every regeneration and read whole, never searched inside: at 0.7 MB a ``json`` column takes about a third of
+    ``jsonb``'s time to write and a quarter of it to read (bench/RESULTS.md §14). Elsewhere, Django's JSONField."""
+
+    def db_type(self, connection):
+        return "json" if connection.vendor == "postgresql" else super().db_type(connection)
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if connection.vendor != "postgresql":
+            return super().get_db_prep_value(value, connection, prepared)
+        if not prepared:
+            value = self.get_prep_value(value)
+        return _json_parameter(value, self.encoder)  # JSONField's is cast to jsonb, which a json column parses
+
+    def from_db_value(self, value, expression, connection):
+        if value is not None and not isinstance(value, str):
+            return value  # psycopg decodes a json column itself (with the standard decoder, as JSONField's)
+        return super().from_db_value(value, expression, connection)
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -217,7 +252,7 @@ class Paper(models.Model):
     )
     as_at = models.DateField("as at", help_text="The paper shows the plan as it stood at the end of this day.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
-    content = models.JSONField(default=dict, blank=True, editable=False)
+    content = WrittenJSONField(default=dict, blank=True, editable=False)
     generated_at = models.DateTimeField(null=True, blank=True, editable=False)
     html = models.TextField(blank=True, editable=False, help_text="The paper as issued: a standalone HTML document.")
     pdf = models.BinaryField(null=True, blank=True, editable=False)

@@ -353,8 +353,8 @@ def _load(partnership, as_at, reports):
     )
     report_ids = [r.pk for r in reports]
     rows = actions_as_at(partnership, moment, owners=True)
-    links = list(
-        ActionRecommendation.objects.filter(action_id__in=list(rows))
+    links = list(  # the plan's links (those of actions made after the moment are left out where they are used)
+        ActionRecommendation.objects.filter(action__partnership_id=partnership.pk)
         .order_by("recommendation_id", "position", "pk")
         .values("action_id", "recommendation_id", "recommendation__report_id", "shows_timescale")
     )

@@ -5,25 +5,12 @@ paper: the default compression (pglz) costs about as much as the write itself. L
 the same. Values already stored keep their compression until they are next written. A server without LZ4 keeps
 pglz (the statement is tried in a savepoint), and SQLite has no such setting."""
 
-from django.db import DatabaseError, migrations, transaction
+from django.db import migrations
 
-
-def _set_compression(method):
-    def run(apps, schema_editor):
-        connection = schema_editor.connection
-        if connection.vendor != "postgresql" or connection.pg_version < 140000:
-            return
-        table = schema_editor.quote_name(apps.get_model("reports", "Paper")._meta.db_table)
-        try:
-            with transaction.atomic(using=connection.alias):
-                schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN content SET COMPRESSION {method}")
-        except DatabaseError:
-            pass  # a server built without LZ4: the content stays compressed as before
-
-    return run
+from reports.schema import set_compression
 
 
 class Migration(migrations.Migration):
     dependencies = [("reports", "0006_meeting_decisions_and_sign_off")]
 
-    operations = [migrations.RunPython(_set_compression("lz4"), _set_compression("pglz"))]
+    operations = [migrations.RunPython(set_compression("lz4"), set_compression("pglz"))]

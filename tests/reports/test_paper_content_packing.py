@@ -18,6 +18,7 @@ from reports import content, exports, services
 from reports.models import Paper
 from reports.paper_parts import digests, parts, sources
 from tests.conftest import kept_for_module
+from tests.factories import MeetingFactory
 from tests.reports.test_issued_papers_unchanged import outputs
 
 pytestmark = pytest.mark.django_db
@@ -147,16 +148,32 @@ def test_a_part_digest_moves_with_any_field_of_an_action_it_shows(document):
     assert all(refers.search(json.dumps(value)) for name, value in sources(packed).items() if name in moved)
 
 
-def test_the_content_is_compressed_with_lz4_on_postgresql(db):
+def test_the_content_is_json_as_written_compressed_with_lz4_on_postgresql(db):
+    """On PostgreSQL the content is a ``json`` column (kept as written, never parsed into ``jsonb``: the type change
+    of 0008 keeps 0007's LZ4), and what the app writes there is sent as JSON, not cast to ``jsonb`` on the way."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     if connection.vendor != "postgresql":
-        pytest.skip("column compression is PostgreSQL's; run with DATABASE_URL=postgres://... (CI does)")
+        pytest.skip("column types and compression are PostgreSQL's; run with DATABASE_URL=postgres://... (CI does)")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT attcompression FROM pg_attribute WHERE attrelid = 'reports_paper'::regclass AND attname = 'content'"
+            "SELECT attcompression, format_type(atttypid, atttypmod) FROM pg_attribute "
+            "WHERE attrelid = 'reports_paper'::regclass AND attname = 'content'"
         )
-        assert cursor.fetchone()[0] == "l"  # l: LZ4 (the server here is built with it)
+        assert cursor.fetchone() == ("l", "json")  # l: LZ4 (the server here is built with it)
+    meeting = MeetingFactory()
+    paper = Paper.objects.create(
+        partnership=meeting.partnership, meeting=meeting, title="A draft", prepared_by_name="A", prepared_by_role="B",
+        signed_on=datetime.date(2009, 5, 25), as_at=datetime.date(2009, 6, 3),
+    )  # fmt: skip
+    document = {"format": 2, "text": 'A "quoted" note – with a dash', "n": [1, None, 2.5], "b": {"z": 1, "a": 2}}
+    with CaptureQueriesContext(connection) as ctx:
+        Paper.objects.filter(pk=paper.pk).update(content=document)
+    assert "::jsonb" not in ctx.captured_queries[-1]["sql"]
+    stored = Paper.objects.get(pk=paper.pk).content
+    assert stored == document
+    assert list(stored["b"]) == ["z", "a"]  # as written: jsonb would have sorted the keys
 
 
 def _body(paper, packed):
