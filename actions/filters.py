@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 import django_filters
 from django import forms
@@ -300,3 +301,18 @@ def _key_value(value):
     if isinstance(value, models.Model):
         return str(value.pk)
     return "" if value is None else str(value)
+
+
+def form_digest(form):
+    """A digest of everything the filter form's fields show: each one's value, errors and choices, for ``{% kept %}``
+    (``actions/_action_list_body.html``). The choices are read here once, and each widget keeps the list read, so
+    rendering the fields asks the database nothing more."""
+    shown = []
+    for bound in form:
+        widget = bound.field.widget
+        choices = None
+        if hasattr(widget, "choices"):
+            widget.choices = [choice for choice in widget.choices]  # not list(): it would count them first  # noqa: C416
+            choices = [(str(value), str(label)) for value, label in widget.choices]
+        shown.append((bound.name, bound.value(), [str(error) for error in bound.errors], choices))
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()

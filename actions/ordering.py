@@ -4,11 +4,13 @@
 sorts lists in Python and, stored beside a reference, orders querysets in the database (SQLite and PostgreSQL alike).
 """
 
+import functools
 import re
 
 _DIGITS = re.compile(r"\d+")
 
 
+@functools.lru_cache(maxsize=16384)  # a paper sorts the same few hundred references a dozen times each
 def natural_sort_key(text):
     """``"JAR-2-C10"`` → ``"jar-0000000002-c0000000010"``: compare these keys as strings for natural order."""
     return _DIGITS.sub(lambda match: match.group().zfill(10), (text or "").lower())

@@ -18,7 +18,7 @@ from reports.member_lists import my_actions_page
 from reports.sign_off import sign_off_as_at
 
 from .access import can_update_action, get_action_for_user
-from .filters import ActionFilter, cache_query, parameter_names, quick_cache_query
+from .filters import ActionFilter, cache_query, form_digest, parameter_names, quick_cache_query
 from .forms import ActionPlanForm, ProgressForm
 from .models import Action, ProgressUpdate
 from .services import ConflictError, action_create, action_record_progress, action_update_plan
@@ -135,6 +135,7 @@ class ActionListView(FilterView):
         context["filter_query"] = query.urlencode()
         context["filters_applied"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort", "as_at"))
         context["as_at"] = self.as_at
+        context["filter_form_digest"] = form_digest(context["filter"].form)
         return context
 
 

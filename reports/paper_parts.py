@@ -10,7 +10,7 @@ parts (``{% paper_part %}`` in ``_paper_body.html``), each kept under a digest o
   whole action takes a digest of every field of it; a period's change, ``"@base"``, of the fields it takes), so
   that a part's digest changes when, and only when, what it shows changes;
 * the template tag renders a part once for a digest, the sections printed and the paper's form, and keeps the
-  markup in this process's memory (``PartCache``: bounded, least recently used first out). The tag node's
+  markup in this process's memory (``config.markup_cache``: bounded, least recently used first out). The tag node's
   own token is in the key too: a template loaded again (a new deployment) never reuses markup rendered by an old
   one.
 
@@ -21,8 +21,8 @@ the whole body always was (the page keeps each paper's body in the papers cache 
 import hashlib
 import json
 import re
-import threading
-from collections import OrderedDict
+
+from config.markup_cache import MarkupCache
 
 REFERENCE = re.compile(r'"@(base)?":\s*(\d+)')
 BASE = ("reference", "description", "owner")  # what a "@base" reference takes of its action (reports.content)
@@ -131,40 +131,5 @@ def digests(packed):
     return result
 
 
-class PartCache:
-    """Rendered parts in this process's memory, least recently used first out, bounded in characters."""
-
-    def __init__(self, max_chars):
-        self.max_chars = max_chars
-        self.chars = 0
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            markup = self.entries.get(key)
-            if markup is not None:
-                self.entries.move_to_end(key)
-            return markup
-
-    def set(self, key, markup):
-        if len(markup) > self.max_chars:
-            return
-        with self.lock:
-            previous = self.entries.pop(key, None)
-            if previous is not None:
-                self.chars -= len(previous)
-            self.entries[key] = markup
-            self.chars += len(markup)
-            while self.chars > self.max_chars:
-                _, dropped = self.entries.popitem(last=False)
-                self.chars -= len(dropped)
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
-            self.chars = 0
-
-
 #: About 64 MB of markup (4-byte characters at worst, 16 MB as plain text): tens of 500-action papers.
-parts = PartCache(max_chars=16_000_000)
+parts = MarkupCache(max_chars=16_000_000)
