@@ -10,7 +10,7 @@ import re
 _DIGITS = re.compile(r"\d+")
 
 
-@functools.lru_cache(maxsize=16384)  # a paper sorts the same few hundred references a dozen times each
+@functools.lru_cache(maxsize=16384)  # a paper sorts each of its references several times
 def natural_sort_key(text):
     """``"JAR-2-C10"`` → ``"jar-0000000002-c0000000010"``: compare these keys as strings for natural order."""
     return _DIGITS.sub(lambda match: match.group().zfill(10), (text or "").lower())
