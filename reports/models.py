@@ -29,7 +29,7 @@ def _json_parameter(value, encoder):
 class WrittenJSONField(models.JSONField):
     """JSON kept as it was written: on PostgreSQL a ``json`` column (the text, checked and stored), not ``jsonb``
     (parsed into a binary form, which only lookups inside the value need). A paper's content is written whole on
-    every regeneration and read whole, never searched inside: at 0.7 MB a ``json`` column takes about a third of
+    every regeneration and read whole, never searched inside: at 0.7 MB a ``json`` column takes about 40 % of
     ``jsonb``'s time to write and a quarter of it to read (bench/RESULTS.md §14). Elsewhere, Django's JSONField."""
 
     def db_type(self, connection):
