@@ -472,3 +472,8 @@ def test_on_a_phone_the_papers_tables_of_figures_break_no_word(page, live_server
     assert figures.count() > 40
     assert figures.evaluate_all(BROKEN_WORDS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    # an upward heading as long as "Ongoing – embedded in routine practice" takes a few short lines, not one tall one
+    heading = page.locator("section[aria-labelledby=summary] thead th", has_text="embedded in routine").first
+    box = heading.bounding_box()
+    assert box["height"] <= 12 * 16, box
+    assert box["width"] < 80, box  # still written upwards, a few lines wide
