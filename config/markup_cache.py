@@ -39,6 +39,14 @@ class MarkupCache:
                 _, dropped = self.entries.popitem(last=False)
                 self.chars -= len(dropped)
 
+    def rendered(self, key, render):
+        """The markup kept under ``key``, else ``render()``'s, kept."""
+        markup = self.get(key)
+        if markup is None:
+            markup = render()
+            self.set(key, markup)
+        return markup
+
     def clear(self):
         with self.lock:
             self.entries.clear()

@@ -39,11 +39,7 @@ class KeptNode(template.Node):
         key = self.key.resolve(context)
         if not key:
             return self.nodelist.render(context)
-        markup = kept_markup.get((self.token, key))
-        if markup is None:
-            markup = self.nodelist.render(context)
-            kept_markup.set((self.token, key), markup)
-        return markup
+        return kept_markup.rendered((self.token, key), lambda: self.nodelist.render(context))
 
 
 @register.tag

@@ -29,11 +29,7 @@ class PaperPartNode(template.Node):
             return self.nodelist.render(context)
         paper = context.get("paper")
         key = (self.token, name, digest, tuple(context.get("sections") or ()), getattr(paper, "as_printed", None))
-        markup = parts.get(key)
-        if markup is None:
-            markup = self.nodelist.render(context)
-            parts.set(key, markup)
-        return markup
+        return parts.rendered(key, lambda: self.nodelist.render(context))
 
 
 @register.tag
